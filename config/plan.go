@@ -82,13 +82,13 @@ type Objective struct {
 	// Title is the DESCRIZIONE OBIETTIVO.
 	Title string `yaml:"title" json:"title"`
 	// Category: strategico, gestionale, intersettoriale (as the plan writes it).
-	Category     string `yaml:"category,omitempty" json:"category"`
-	Directorate  string `yaml:"directorate" json:"directorate"`
-	Service      string `yaml:"service,omitempty" json:"service"`
-	Responsabile string `yaml:"responsabile,omitempty" json:"responsabile"`
-	Missione     string `yaml:"missione,omitempty" json:"missione,omitempty"`
-	Programma    string `yaml:"programma,omitempty" json:"programma,omitempty"`
-	Outcome      string `yaml:"outcome,omitempty" json:"outcome,omitempty"`
+	Category     string  `yaml:"category,omitempty" json:"category"`
+	Directorate  string  `yaml:"directorate" json:"directorate"`
+	Service      string  `yaml:"service,omitempty" json:"service"`
+	Responsabile string  `yaml:"responsabile,omitempty" json:"responsabile"`
+	Missione     string  `yaml:"missione,omitempty" json:"missione,omitempty"`
+	Programma    string  `yaml:"programma,omitempty" json:"programma,omitempty"`
+	Outcome      string  `yaml:"outcome,omitempty" json:"outcome,omitempty"`
 	Phases       []Phase `yaml:"phases,omitempty" json:"phases"`
 	// Staff lists the ids of the people assigned (RISORSE UMANE).
 	Staff []string `yaml:"staff,omitempty" json:"staff"`
