@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// Person is a person as stored.
+type Person struct {
+	Org          string `gorm:"primaryKey"`
+	ID           string `gorm:"primaryKey"`
+	Name         string
+	Email        string
+	Language     string
+	Roles        string // comma-separated
+	Title        string
+	Active       bool
+	AwayFrom     string // ISO date, "" when not away
+	AwayTo       string
+	EmailFailing bool
+}
+
+// TableName names the table.
+func (Person) TableName() string { return "people" }
+
+// HasRole reports whether the person holds role.
+func (p Person) HasRole(role string) bool {
+	for _, r := range strings.Split(p.Roles, ",") {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Directorate is a directorate as stored.
+type Directorate struct {
+	Org       string `gorm:"primaryKey"`
+	Code      string `gorm:"primaryKey"`
+	Name      string
+	Dirigente string
+	Active    bool
+}
+
+// Objective is an objective as stored (the fields the daemon queries).
+type Objective struct {
+	Org          string `gorm:"primaryKey"`
+	ID           string `gorm:"primaryKey"`
+	Directorate  string
+	Service      string
+	Category     string
+	Responsabile string
+	Title        string
+	Active       bool
+}
+
+// Indicator is an indicator as stored.
+type Indicator struct {
+	Org         string `gorm:"primaryKey"`
+	ID          string `gorm:"primaryKey"`
+	ObjectiveID string
+	Position    int
+	Description string
+	Formula     string
+	Target      string
+	Kind        string
+	Numerator   string
+	Denominator string
+	Periods     string // comma-separated
+	Assignees   string // comma-separated
+	Active      bool
+}
+
+// PlanSnapshot is the plan to keep in step with.
+type PlanSnapshot struct {
+	Org          string
+	OrgName      string
+	People       []Person
+	Directorates []Directorate
+	Objectives   []Objective
+	Indicators   []Indicator
+}
+
+// SyncStats says what a plan sync changed.
+type SyncStats struct {
+	Upserted    int
+	Deactivated int
+}
+
+// SyncPlan makes the stored plan equal to snap in one transaction: rows in
+// snap are inserted or updated and marked active; rows no longer in snap are
+// marked inactive, never deleted, so values of removed indicators are kept
+// and come back if the indicator returns. Telegram bindings and away periods
+// are the daemon's own state and are left alone.
+func (s *Store) SyncPlan(ctx context.Context, snap PlanSnapshot, at time.Time) (SyncStats, error) {
+	var st SyncStats
+	err := s.Tx(ctx, func(tx *Store) error {
+		db := tx.q(ctx)
+		if err := db.Exec(`INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name`, snap.Org, snap.OrgName, Millis(at)).Error; err != nil {
+			return fmt.Errorf("sync organisation: %w", err)
+		}
+		type table struct {
+			name string
+			key  string
+			rows any
+			n    int
+			ids  []string
+			upd  []string
+		}
+		tables := []table{
+			{"people", "id", snap.People, len(snap.People), idsOf(len(snap.People), func(i int) string { return snap.People[i].ID }), []string{"name", "email", "language", "roles", "title", "active"}},
+			{"directorates", "code", snap.Directorates, len(snap.Directorates), idsOf(len(snap.Directorates), func(i int) string { return snap.Directorates[i].Code }), []string{"name", "dirigente", "active"}},
+			{"objectives", "id", snap.Objectives, len(snap.Objectives), idsOf(len(snap.Objectives), func(i int) string { return snap.Objectives[i].ID }), []string{"directorate", "service", "category", "responsabile", "title", "active"}},
+			{"indicators", "id", snap.Indicators, len(snap.Indicators), idsOf(len(snap.Indicators), func(i int) string { return snap.Indicators[i].ID }), []string{"objective_id", "position", "description", "formula", "target", "kind", "numerator", "denominator", "periods", "assignees", "active"}},
+		}
+		for _, t := range tables {
+			var active []string
+			if err := db.Table(t.name).Where("org = ? AND active", snap.Org).Pluck(t.key, &active).Error; err != nil {
+				return fmt.Errorf("read %s: %w", t.name, err)
+			}
+			keep := make(map[string]bool, len(t.ids))
+			for _, id := range t.ids {
+				keep[id] = true
+			}
+			for _, id := range active {
+				if !keep[id] {
+					st.Deactivated++
+				}
+			}
+			// Everything off, then the plan's rows back on: no IN list
+			// that could outgrow the database's parameter limit.
+			if err := db.Table(t.name).Where("org = ?", snap.Org).Update("active", false).Error; err != nil {
+				return fmt.Errorf("deactivate %s: %w", t.name, err)
+			}
+			if t.n > 0 {
+				res := db.Table(t.name).Clauses(clause.OnConflict{
+					Columns:   []clause.Column{{Name: "org"}, {Name: t.key}},
+					DoUpdates: clause.AssignmentColumns(t.upd),
+				}).CreateInBatches(t.rows, 200)
+				if res.Error != nil {
+					return fmt.Errorf("sync %s: %w", t.name, res.Error)
+				}
+				st.Upserted += t.n
+			}
+		}
+		return nil
+	})
+	return st, err
+}
+
+func idsOf(n int, f func(int) string) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = f(i)
+	}
+	return out
+}
+
+// People returns the active people of org, by id.
+func (s *Store) People(ctx context.Context, org string) ([]Person, error) {
+	var out []Person
+	err := s.q(ctx).Where("org = ? AND active", org).Order("id").Find(&out).Error
+	return out, err
+}
+
+// GetPerson returns one person (active or not).
+func (s *Store) GetPerson(ctx context.Context, org, id string) (Person, error) {
+	var p Person
+	err := s.q(ctx).Where("org = ? AND id = ?", org, id).Take(&p).Error
+	return p, notFound(err)
+}
+
+// SetAway records that a person is away between two ISO dates ("" clears).
+func (s *Store) SetAway(ctx context.Context, org, id, from, to string) error {
+	return s.q(ctx).Model(&Person{}).Where("org = ? AND id = ?", org, id).
+		Updates(map[string]any{"away_from": from, "away_to": to}).Error
+}
+
+// SetEmailFailing marks a person's address as failing (bounces) or fine.
+func (s *Store) SetEmailFailing(ctx context.Context, org, id string, failing bool) error {
+	return s.q(ctx).Model(&Person{}).Where("org = ? AND id = ?", org, id).Update("email_failing", failing).Error
+}
+
+// Indicators returns the active indicators of org in plan order.
+func (s *Store) Indicators(ctx context.Context, org string) ([]Indicator, error) {
+	var out []Indicator
+	err := s.q(ctx).Where("org = ? AND active", org).Order("objective_id, position").Find(&out).Error
+	return out, err
+}
+
+// GetIndicator returns one indicator (active or not).
+func (s *Store) GetIndicator(ctx context.Context, org, id string) (Indicator, error) {
+	var ind Indicator
+	err := s.q(ctx).Where("org = ? AND id = ?", org, id).Take(&ind).Error
+	return ind, notFound(err)
+}
+
+// Objectives returns the active objectives of org.
+func (s *Store) Objectives(ctx context.Context, org string) ([]Objective, error) {
+	var out []Objective
+	err := s.q(ctx).Where("org = ? AND active", org).Order("id").Find(&out).Error
+	return out, err
+}

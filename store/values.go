@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Value is one revision of an indicator's value for a period. The latest
+// revision is the current value; earlier ones are its history.
+type Value struct {
+	ID          int64 `gorm:"primaryKey"`
+	Org         string
+	IndicatorID string
+	Period      string // "2024-S1"
+	Revision    int
+	Kind        string
+	Number      *float64
+	Numerator   *float64
+	Denominator *float64
+	Bool        *bool
+	Date        string // ISO
+	Text        string
+	NA          bool `gorm:"column:na"`
+	Reason      string
+	Note        string
+	Raw         string
+	ByPerson    string
+	Channel     string // telegram, email, cli
+	SourceRef   string // update id, Message-ID ...: what produced it
+	ReceivedAt  int64
+}
+
+// TableName names the table.
+func (Value) TableName() string { return "indicator_values" }
+
+// ErrDuplicateSource is returned when a value from the same source (the
+// same Telegram update, the same e-mail) was already recorded.
+var ErrDuplicateSource = errors.New("valore già registrato da questa stessa fonte")
+
+// AddValue stores v as the next revision for its indicator and period and
+// returns it with Revision and ID set. A non-empty SourceRef already used
+// for that indicator and period gives ErrDuplicateSource and stores nothing.
+func (s *Store) AddValue(ctx context.Context, v Value) (Value, error) {
+	err := s.Tx(ctx, func(tx *Store) error {
+		db := tx.q(ctx)
+		if v.SourceRef != "" {
+			var n int64
+			if err := db.Model(&Value{}).Where("org = ? AND indicator_id = ? AND period = ? AND source_ref = ?",
+				v.Org, v.IndicatorID, v.Period, v.SourceRef).Count(&n).Error; err != nil {
+				return fmt.Errorf("check value source: %w", err)
+			}
+			if n > 0 {
+				return ErrDuplicateSource
+			}
+		}
+		var maxRev *int
+		if err := db.Model(&Value{}).Select("MAX(revision)").Where("org = ? AND indicator_id = ? AND period = ?",
+			v.Org, v.IndicatorID, v.Period).Scan(&maxRev).Error; err != nil {
+			return fmt.Errorf("read last revision: %w", err)
+		}
+		v.Revision = 1
+		if maxRev != nil {
+			v.Revision = *maxRev + 1
+		}
+		v.ID = 0
+		if err := db.Create(&v).Error; err != nil {
+			return fmt.Errorf("store value: %w", err)
+		}
+		return nil
+	})
+	return v, err
+}
+
+// ValueFilter selects values.
+type ValueFilter struct {
+	Org           string
+	IndicatorID   string // "" = all
+	Period        string // "" = all
+	ReceivedAfter time.Time
+}
+
+func (f ValueFilter) apply(db *gorm.DB) *gorm.DB {
+	db = db.Where("org = ?", f.Org)
+	if f.IndicatorID != "" {
+		db = db.Where("indicator_id = ?", f.IndicatorID)
+	}
+	if f.Period != "" {
+		db = db.Where("period = ?", f.Period)
+	}
+	if !f.ReceivedAfter.IsZero() {
+		db = db.Where("received_at > ?", Millis(f.ReceivedAfter))
+	}
+	return db
+}
+
+// LatestValues returns the current (latest) revision for every indicator and
+// period matching f, ordered by indicator and period.
+func (s *Store) LatestValues(ctx context.Context, f ValueFilter) ([]Value, error) {
+	var out []Value
+	sub := f.apply(s.q(ctx).Model(&Value{}).Select("indicator_id, period, MAX(revision) AS revision")).Group("indicator_id, period")
+	err := s.q(ctx).Model(&Value{}).
+		Joins("JOIN (?) AS latest ON latest.indicator_id = indicator_values.indicator_id AND latest.period = indicator_values.period AND latest.revision = indicator_values.revision", sub).
+		Where("indicator_values.org = ?", f.Org).
+		Order("indicator_values.indicator_id, indicator_values.period").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("read values: %w", err)
+	}
+	return out, nil
+}
+
+// History returns every revision for one indicator and period, oldest first.
+func (s *Store) History(ctx context.Context, org, indicatorID, period string) ([]Value, error) {
+	var out []Value
+	err := s.q(ctx).Where("org = ? AND indicator_id = ? AND period = ?", org, indicatorID, period).
+		Order("revision").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	return out, nil
+}
+
+// AllValues returns every revision matching f, by indicator, period and
+// revision.
+func (s *Store) AllValues(ctx context.Context, f ValueFilter) ([]Value, error) {
+	var out []Value
+	err := f.apply(s.q(ctx)).Order("indicator_id, period, revision").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("read values: %w", err)
+	}
+	return out, nil
+}
