@@ -1,0 +1,267 @@
+package piao
+
+import (
+	"regexp"
+	"strings"
+
+	"sollecito/config"
+)
+
+// rawIndicator is one row of a card's INDICATORI table.
+type rawIndicator struct {
+	desc, formula, target string
+	quant                 map[string]string
+	lines                 []int
+	doubts                []string // why the row needs a human look
+}
+
+var (
+	quantSplitRe = regexp.MustCompile(`\b(?:QUANTIFICAZIONE|[QGOCW0][UOLI0-9]{0,2}[AR0-9][NRT0-9][TH0-9][A-Z0-9]{0,4}\s?[A-Z0-9]{2,9})\b|([12Il])?\s*[°º]\s*(?:semestre|semestr\s*e|comoctro)\s*:?`)
+	targetLikeRe = regexp.MustCompile(`(?i)^(?:[<>=≥≤]|\d|almeno|entro|rispett|scostamento|ogni |in tempo|max|min|non |sì|si$|redazione entro|nessun|ottenimento|mantenimento)`)
+	trailTargetRe = regexp.MustCompile(`\s((?:[<>]=?|=|≥|≤)\s*\d[^<>=]*)$`)
+)
+
+// tableEvent is either a row line or a QUANTIFICAZIONE mark.
+type tableEvent struct {
+	row    *srcLine
+	quant  bool
+	period string // "S1", "S2" or "" when the mark had no period
+	value  string // text written after the mark
+	line   int
+}
+
+// tableEvents turns the table lines into events, splitting flattened lines
+// at their QUANTIFICAZIONE marks.
+func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
+	var ev []tableEvent
+	for i := range lines {
+		l := lines[i]
+		if isNoise(l.text) {
+			continue
+		}
+		if lb, _ := leadingLabel(l); lb == lIndHeader || lb == lIndicators {
+			continue
+		}
+		if strings.HasPrefix(l.text, "INDIOATO") || strings.HasPrefix(l.text, "IN DI CA") {
+			continue
+		}
+		nonEmpty := 0
+		for _, c := range l.cells {
+			if c != "" {
+				nonEmpty++
+			}
+		}
+		locs := quantSplitRe.FindAllStringSubmatchIndex(l.text, -1)
+		if len(locs) == 0 && garbled(l.text, v) {
+			continue
+		}
+		if len(locs) == 0 {
+			ev = append(ev, tableEvent{row: &lines[i], line: l.n})
+			continue
+		}
+		if nonEmpty >= 3 && !isQuantStart(l) {
+			// a row with a stray "1° semestre:" inside: drop the mark.
+			clean := l
+			clean.cells = append([]string(nil), l.cells...)
+			for j, c := range clean.cells {
+				clean.cells[j] = strings.TrimSpace(quantSplitRe.ReplaceAllString(c, ""))
+			}
+			clean.text = strings.TrimSpace(quantSplitRe.ReplaceAllString(l.text, ""))
+			ev = append(ev, tableEvent{row: &clean, line: l.n}, tableEvent{quant: true, line: l.n})
+			continue
+		}
+		pos := 0
+		for k, lc := range locs {
+			if before := strings.TrimSpace(l.text[pos:lc[0]]); before != "" && !garbled(before, v) {
+				if k > 0 && ev[len(ev)-1].quant && len(ev[len(ev)-1].value) == 0 && isShortValue(before) {
+					ev[len(ev)-1].value = before
+				} else {
+					one := srcLine{n: l.n, raw: before, cells: []string{before}, text: before}
+					ev = append(ev, tableEvent{row: &one, line: l.n})
+				}
+			}
+			e := tableEvent{quant: true, line: l.n}
+			if lc[2] >= 0 {
+				switch l.text[lc[2]:lc[3]] {
+				case "1", "I", "l":
+					e.period = "S1"
+				case "2":
+					e.period = "S2"
+				}
+			} else if strings.Contains(strings.ToLower(l.text[lc[0]:lc[1]]), "semestre") {
+				e.period = "S1" // "° semestre:" with its digit lost: the first comes first
+			}
+			ev = append(ev, e)
+			pos = lc[1]
+		}
+		rest := strings.TrimSpace(l.text[pos:])
+		if rest != "" {
+			last := &ev[len(ev)-1]
+			if nonEmpty <= 3 && isShortValue(rest) {
+				last.value = rest
+			} else {
+				one := srcLine{n: l.n, raw: rest, cells: cellsAfterMark(l), text: rest}
+				ev = append(ev, tableEvent{row: &one, line: l.n})
+			}
+		}
+	}
+	return ev
+}
+
+func isQuantStart(l srcLine) bool {
+	m := quantSplitRe.FindStringIndex(l.text)
+	return m != nil && m[0] <= 2
+}
+
+// cellsAfterMark returns the cells that follow the cell holding the mark.
+func cellsAfterMark(l srcLine) []string {
+	for j, c := range l.cells {
+		if quantSplitRe.MatchString(c) {
+			return append([]string{""}, l.cells[j+1:]...)
+		}
+	}
+	return []string{l.text}
+}
+
+// isShortValue tells a written quantification ("raggiunto", "n pratiche")
+// from the next row of the table.
+func isShortValue(s string) bool {
+	return len(strings.Fields(s)) <= 6 && !strings.Contains(s, "\t")
+}
+
+var debrisRe = regexp.MustCompile(`^[^\p{L}\d]*$|^[\p{L}]$|^\d$|^Ш$|^The state of the s$`)
+
+// parseIndicators reads the INDICATORI table of one card.
+func parseIndicators(lines []srcLine, v vocabulary) []rawIndicator {
+	var out []rawIndicator
+	var block []srcLine
+	closeBlock := func() {
+		if len(block) == 0 {
+			return
+		}
+		out = append(out, rowFromBlock(block, v))
+		block = nil
+	}
+	for _, e := range tableEvents(lines, v) {
+		if !e.quant {
+			block = append(block, *e.row)
+			continue
+		}
+		closeBlock()
+		if len(out) == 0 {
+			continue
+		}
+		last := &out[len(out)-1]
+		val := strings.TrimSpace(e.value)
+		if val == "" || e.period == "" {
+			continue
+		}
+		if debrisRe.MatchString(val) {
+			last.doubts = append(last.doubts, "segno isolato nella riga QUANTIFICAZIONE ignorato: \""+val+"\"")
+			continue
+		}
+		if last.quant == nil {
+			last.quant = map[string]string{}
+		}
+		last.quant[e.period] = val
+	}
+	closeBlock()
+	return out
+}
+
+// rowFromBlock reads description, formula and target from the lines of one
+// row. Lines of one row are merged column by column.
+func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
+	r := rawIndicator{}
+	width := 0
+	for _, l := range block {
+		r.lines = append(r.lines, l.n)
+		if len(l.cells) > width {
+			width = len(l.cells)
+		}
+	}
+	cols := make([]string, width)
+	for _, l := range block {
+		for j, c := range l.cells {
+			if c != "" {
+				cols[j] = strings.TrimSpace(cols[j] + " " + c)
+			}
+		}
+	}
+	var cells []string
+	for _, c := range cols {
+		if c != "" {
+			cells = append(cells, c)
+		}
+	}
+	if len(block) > 1 {
+		r.doubts = append(r.doubts, "riga distribuita su più righe del testo, colonne unite per posizione: controllare l'ordine delle parole")
+	}
+	switch k := len(cells); {
+	case k == 0:
+	case k == 1:
+		r.desc = cells[0]
+		if m := trailTargetRe.FindStringSubmatchIndex(r.desc); m != nil {
+			r.target = strings.TrimSpace(r.desc[m[2]:m[3]])
+			r.desc = strings.TrimSpace(r.desc[:m[0]])
+		}
+		r.doubts = append(r.doubts, "colonne non separate: descrizione, formula e target non distinguibili")
+	case k == 2:
+		if targetLikeRe.MatchString(cells[1]) {
+			r.desc, r.target = cells[0], cells[1]
+		} else {
+			r.desc, r.formula = cells[0], cells[1]
+		}
+		r.doubts = append(r.doubts, "solo due colonne: manca la descrizione, la formula o il target")
+	default:
+		r.target = cells[k-1]
+		r.formula = cells[k-2]
+		desc := cells[0]
+		for _, c := range cells[1 : k-2] {
+			var how joinResult
+			desc, how = v.join(desc, c)
+			if how == joinUnclear {
+				r.doubts = append(r.doubts, "parola forse spezzata tra due colonne della descrizione: \""+desc+"\"")
+			}
+		}
+		r.desc = desc
+		if k > 4 {
+			r.doubts = append(r.doubts, "più di quattro colonne: righe di testo intrecciate")
+		}
+	}
+	return r
+}
+
+var (
+	ratioFormulaRe = regexp.MustCompile(`^([^()/]+?)\s+/\s+([^()/]+)$`)
+	daysTargetRe   = regexp.MustCompile(`(?i)\d+\s*(?:giorni|gg)\b`)
+	countTargetRe  = regexp.MustCompile(`(?i)^(?:[<>]=?|=|≥|≤|almeno)?\s*(?:n\.?\s*)?\d+\b`)
+	digitRe        = regexp.MustCompile(`\d`)
+)
+
+// inferKind chooses the indicator kind conservatively from the target and
+// the formula, with the numerator and denominator of a ratio.
+func inferKind(formula, target string) (kind, num, den string) {
+	t, f := strings.ToLower(target), strings.ToLower(formula)
+	if m := ratioFormulaRe.FindStringSubmatch(formula); m != nil && len(strings.Fields(m[1])) >= 2 && len(strings.Fields(m[2])) >= 2 {
+		switch {
+		case strings.Contains(t, "%"):
+			return config.KindPercent, strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+		case digitRe.MatchString(t):
+			return config.KindRatio, strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+		}
+	}
+	switch {
+	case strings.Contains(t, "%"):
+		return config.KindPercent, "", ""
+	case strings.Contains(t, "rispettat"):
+		return config.KindYesNo, "", ""
+	case daysTargetRe.MatchString(t) && !strings.HasPrefix(t, "entro"):
+		return config.KindDays, "", ""
+	case (strings.Contains(f, "rispetto dei tempi") || strings.Contains(f, "rispetto tempi")) && !digitRe.MatchString(t):
+		return config.KindYesNo, "", ""
+	case countTargetRe.MatchString(t) && (strings.HasPrefix(f, "n.") || strings.HasPrefix(f, "n ") || strings.HasPrefix(f, "numero") || strings.Contains(t, "n.")):
+		return config.KindCount, "", ""
+	}
+	return config.KindText, "", ""
+}
