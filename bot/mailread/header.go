@@ -212,14 +212,14 @@ func automatic(h message.Header, m *Mail, b *body) (bool, string) {
 		return true, "mailer-daemon"
 	case h.Has("X-Failed-Recipients"):
 		return true, "bounce"
-	case strings.TrimSpace(h.Get("Return-Path")) == "<>":
-		return true, "null-sender"
 	case oofSubjectRE.MatchString(m.Subject),
 		h.Has("X-Autoreply"), h.Has("X-Autorespond"), h.Has("X-Autoresponder"),
 		autoSubmitted == "auto-replied" && h.Has("X-Auto-Response-Suppress"):
 		return true, "out-of-office"
 	case autoSubmitted != "" && autoSubmitted != "no":
 		return true, "auto-submitted"
+	case strings.TrimSpace(h.Get("Return-Path")) == "<>":
+		return true, "null-sender"
 	case precedence == "bulk" || precedence == "junk" || precedence == "list" || precedence == "auto_reply":
 		return true, "precedence"
 	case noreplyLocalRE.MatchString(local):

@@ -36,6 +36,7 @@ type htmlConverter struct {
 	pre       int    // open <pre> elements
 	done      bool   // a reply header was met: nothing more is output
 	space     bool   // a space is pending before the next word
+	paras     []bool // open <p> elements: true when set apart by blank lines
 }
 
 // voidElements never have an end tag.
@@ -184,6 +185,13 @@ func (c *htmlConverter) startTag(name, attrs string) {
 	switch {
 	case name == "br":
 		c.newline(true)
+	case name == "p" && !strings.Contains(strings.ToLower(a["class"]), "msonormal"):
+		// A paragraph stands apart, except Outlook's, which are lines.
+		c.paragraph()
+		c.paras = append(c.paras, true)
+	case name == "p":
+		c.newline(false)
+		c.paras = append(c.paras, false)
 	case name == "pre":
 		c.newline(false)
 		c.pre++
@@ -206,6 +214,15 @@ func (c *htmlConverter) endTag(name string) {
 		return
 	}
 	switch {
+	case name == "p":
+		if n := len(c.paras); n > 0 && c.paras[n-1] {
+			c.paragraph()
+		} else {
+			c.newline(false)
+		}
+		if n := len(c.paras); n > 0 {
+			c.paras = c.paras[:n-1]
+		}
 	case name == "pre":
 		if c.pre > 0 {
 			c.pre--
@@ -236,6 +253,16 @@ func (c *htmlConverter) newline(forced bool) {
 	c.space = false
 	s := c.out.String()
 	if forced || (len(s) > 0 && s[len(s)-1] != '\n') {
+		c.out.WriteByte('\n')
+	}
+}
+
+// paragraph ends the current line and leaves a blank one, unless nothing
+// was written yet.
+func (c *htmlConverter) paragraph() {
+	c.newline(false)
+	s := c.out.String()
+	if len(s) > 0 && !strings.HasSuffix(s, "\n\n") {
 		c.out.WriteByte('\n')
 	}
 }

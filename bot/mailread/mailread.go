@@ -75,16 +75,16 @@ type Mail struct {
 
 // Bounce is the reading of a delivery status notification (RFC 3464).
 type Bounce struct {
-	Recipient string // the address that failed, lowercased
-	Action    string // "failed", "delayed", ... lowercased
-	Status    string // enhanced status code such as "5.1.1"; may be empty
+	Recipient string `json:"recipient"` // the address that failed, lowercased
+	Action    string `json:"action"`    // "failed", "delayed", ... lowercased
+	Status    string `json:"status"`    // enhanced status code such as "5.1.1"; may be empty
 	// Permanent is true when the failure will not go away by retrying: a
 	// 5.x.x status, or Action "failed" without a status.
-	Permanent  bool
-	Diagnostic string // the remote server's words, when given
+	Permanent  bool   `json:"permanent"`
+	Diagnostic string `json:"diagnostic"` // the remote server's words, when given
 	// OriginalMessageID is the Message-ID of the mail that bounced, without
 	// brackets, when the report includes its headers.
-	OriginalMessageID string
+	OriginalMessageID string `json:"original_message_id"`
 }
 
 // ErrUnreadable is matched (errors.Is) by every error Parse returns.

@@ -38,7 +38,7 @@ var (
 	// headerInlineRE matches a header block folded onto one line.
 	headerInlineRE = regexp.MustCompile(`\s\*?(Inviato|Sent|Data|Date)\s*:\*?\s.*\s\*?(A|To|Oggetto|Subject)\s*:`)
 	// attributionEndRE matches the end of an attribution line.
-	attributionEndRE = regexp.MustCompile(`(?i)(ha scritto|hanno scritto|wrote|scrisse|a écrit|schrieb|escribió)\s*:$`)
+	attributionEndRE = regexp.MustCompile(`(?i)(^|\s)(ha scritto|hanno scritto|scritto|wrote|scrisse|a écrit|schrieb|escribió)\s*:$`)
 	// attributionStartRE matches how attribution lines begin.
 	attributionStartRE = regexp.MustCompile(`(?i)^(il|on|in data|le|am|el|em|op|den)\s`)
 	// attributionDetailRE matches what real attribution lines contain: a

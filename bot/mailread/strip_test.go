@@ -189,3 +189,10 @@ func TestStripQuotedUnmarkedQuoteBelowAttribution(t *testing.T) {
 		t.Errorf("StripQuoted() = %q, want %q", got, "45")
 	}
 }
+
+func TestStripQuotedAttributionWrappedBeforeScritto(t *testing.T) {
+	in := "Sì, fatto\n\nIl mar 23 giu 2026, 09:00 Sollecito <sollecito+b9Hn4T@comune.example.it> ha\nscritto:\n\n> Target 30\n"
+	if got := StripQuoted(in); got != "Sì, fatto" {
+		t.Errorf("StripQuoted() = %q, want %q", got, "Sì, fatto")
+	}
+}
