@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sollecito/config"
+	"sollecito/workflow/deadline"
 )
 
 // service returns the name under which the service is listed, adding it
@@ -46,11 +47,10 @@ func (im *importer) phases(o *config.Objective, b cardBody, anchor int) {
 		}
 		seen[n] = true
 		ph := config.Phase{N: n, Text: strings.TrimSpace(r.text)}
-		if d, ok := findDeadline(ph.Text); ok {
+		if d, ok := deadline.Find(ph.Text); ok {
 			ph.Deadline = d
-			if !deadlineUnderstood(d) {
-				im.unknownDL = append(im.unknownDL, Finding{Line: r.line, Item: fmt.Sprintf("%s fase %d", o.ID, n), Why: fmt.Sprintf("%q", d)})
-			}
+		} else if d != "" {
+			im.unknownDL = append(im.unknownDL, Finding{Line: r.line, Item: fmt.Sprintf("%s fase %d", o.ID, n), Why: fmt.Sprintf("%q: frase di scadenza non compresa, lasciata nel testo della fase", d)})
 		}
 		o.Phases = append(o.Phases, ph)
 	}
@@ -92,7 +92,10 @@ func (im *importer) staff(o *config.Objective, b cardBody, anchor int) {
 
 // indicators fills the INDICATORI table.
 func (im *importer) indicators(o *config.Objective, b cardBody, anchor int) {
-	rows := parseIndicators(b.indLines, im.vocab)
+	rows, orphans := parseIndicators(b.indLines, im.vocab)
+	for _, l := range orphans {
+		im.doubt(l, o.ID, "riga QUANTIFICAZIONE senza descrizione, formula e target leggibili: indicatore non importato")
+	}
 	for i, r := range rows {
 		ind := config.Indicator{
 			ID:              fmt.Sprintf("%s.%d", o.ID, i+1),

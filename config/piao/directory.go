@@ -14,6 +14,9 @@ type directory struct {
 	order     []string
 	services  []dirService        // services listed on the overview page
 	dirigenti map[string]dirBlock // person key -> block
+	// blockDirs counts, per dirigente, the directorates of the cover pages
+	// carrying their DIRIGENTE block.
+	blockDirs map[string]map[string]int
 	coord     []string            // directorate coding each intersectoral objective, in order
 	coordLine []int
 }
@@ -36,7 +39,11 @@ var (
 
 // readDirectory scans the overview pages.
 func readDirectory(lines []srcLine) directory {
-	d := directory{names: map[string]string{}, nameLine: map[string]int{}, dirigenti: map[string]dirBlock{}}
+	d := directory{names: map[string]string{}, nameLine: map[string]int{}, dirigenti: map[string]dirBlock{}, blockDirs: map[string]map[string]int{}}
+	var blocks []struct {
+		key  string
+		line int
+	}
 	// DIRIGENTE blocks: "DIRIGENTE ARCH. LUCA GILARDONI" or the name on the next line.
 	for i, l := range lines {
 		m := dirigenteRe.FindStringSubmatch(l.text)
@@ -55,7 +62,32 @@ func readDirectory(lines []srcLine) directory {
 		if _, ok := d.dirigenti[k]; !ok {
 			d.dirigenti[k] = dirBlock{name: name, line: l.n}
 		}
+		blocks = append(blocks, struct {
+			key  string
+			line int
+		}{k, i})
 	}
+	defer func() {
+		// after the overview page is read: the directorate of each cover page.
+		for _, b := range blocks {
+			code := ""
+			for j := b.line - 1; j >= 0 && j >= b.line-8 && code == ""; j-- {
+				t := lines[j].text
+				if m := dirHeadRe.FindStringSubmatch(t); m != nil {
+					code = m[1]
+				} else if t != "" && !dirigenteRe.MatchString(t) {
+					code = d.servicesIn(t)
+				}
+			}
+			if code == "" {
+				continue
+			}
+			if d.blockDirs[b.key] == nil {
+				d.blockDirs[b.key] = map[string]int{}
+			}
+			d.blockDirs[b.key][code]++
+		}
+	}()
 	// Intersectoral overview: "coordinato dalla Direzione Organizzativa V".
 	for _, l := range lines {
 		if m := coordRe.FindStringSubmatch(l.text); m != nil {
@@ -201,4 +233,22 @@ func prefixIn(p string, ws []string) bool {
 		}
 	}
 	return false
+}
+
+// servicesIn returns the directorate of the services named in full in a
+// cover page's line, when they all belong to one directorate.
+func (d directory) servicesIn(text string) string {
+	k := " " + serviceKey(text) + " "
+	code := ""
+	for _, s := range d.services {
+		sk := serviceKey(s.name)
+		if len(strings.Fields(sk)) < 1 || !strings.Contains(k, " "+sk+" ") {
+			continue
+		}
+		if code != "" && code != s.directorate {
+			return ""
+		}
+		code = s.directorate
+	}
+	return code
 }

@@ -55,14 +55,15 @@ var (
 // importer cannot place keeps its raw text and is listed in the report.
 func Import(text []byte) (*Result, error) {
 	src := string(text)
-	lines := splitLines(src)
+	vocab := buildVocabulary(src)
+	lines := splitLines(src, vocab)
 	cards := segmentCards(lines)
 	if len(cards) == 0 {
 		return nil, fmt.Errorf("import piao: %w", ErrNoCards)
 	}
 	im := importer{
 		dir:    readDirectory(lines),
-		vocab:  buildVocabulary(src),
+		vocab:  vocab,
 		pidx:   map[string]int{},
 		counts: map[string]int{},
 	}
@@ -74,8 +75,39 @@ func Import(text []byte) (*Result, error) {
 	if m := yearRe.FindStringSubmatch(src); m != nil {
 		p.Year, _ = strconv.Atoi(m[1])
 	}
+	heads := make([]cardHeader, len(cards))
+	votes := map[string]map[string]int{}
 	for i, c := range cards {
-		im.card(c, i)
+		heads[i] = parseHeader(c.header, im.dir, vocab)
+		h := heads[i]
+		sec := h.directorate
+		if sec == "" {
+			sec = c.section
+		}
+		if c.intersectoral || h.responsabile == "" || sec == "" {
+			continue
+		}
+		k := personKey(h.responsabile)
+		if votes[k] == nil {
+			votes[k] = map[string]int{}
+		}
+		votes[k][sec]++
+	}
+	im.respDir = map[string]string{}
+	for k, m := range im.dir.blockDirs {
+		votes[k] = m // the cover pages outweigh the headings
+	}
+	for k, m := range votes {
+		best, n := "", 0
+		for sec, c := range m {
+			if c > n || c == n && sec < best {
+				best, n = sec, c
+			}
+		}
+		im.respDir[k] = best
+	}
+	for i, c := range cards {
+		im.card(c, heads[i])
 	}
 	if len(im.objectives) == 0 {
 		return nil, fmt.Errorf("import piao: %w", errors.Join(ErrNoCards))
@@ -104,6 +136,9 @@ type importer struct {
 	// responsabili per directorate, to find a dirigente not named in a
 	// DIRIGENTE block.
 	resp map[string]map[string]int
+	// respDir maps a responsabile to the directorate whose headings most
+	// often stand above their cards.
+	respDir map[string]string
 }
 
 func (im *importer) doubt(line int, item, why string) {
@@ -111,8 +146,7 @@ func (im *importer) doubt(line int, item, why string) {
 }
 
 // card turns one raw card into an objective.
-func (im *importer) card(c rawCard, index int) {
-	h := parseHeader(c.header, im.dir, im.vocab)
+func (im *importer) card(c rawCard, h cardHeader) {
 	if c.intersectoral {
 		h.service = ""
 	}
@@ -135,7 +169,13 @@ func (im *importer) card(c rawCard, index int) {
 		if head == "" {
 			head = c.section
 		}
+		respDir := im.respDir[personKey(h.responsabile)]
 		switch {
+		case respDir != "" && respDir != head:
+			code = respDir
+			why = fmt.Sprintf("l'intestazione indica la direzione %s ma il responsabile %s guida le schede della direzione %s: scelta la %s", head, h.responsabile, respDir, respDir)
+		case respDir != "":
+			code = respDir
 		case ok && head != "" && svcDir != head:
 			code = svcDir
 			why = fmt.Sprintf("l'intestazione indica la direzione %s ma il servizio %q è elencato sotto la direzione %s: scelta la %s", head, h.service, svcDir, svcDir)
@@ -212,13 +252,39 @@ func (im *importer) titleAndCodes(o *config.Objective, b cardBody, anchor int) {
 	// text above DESCRIZIONE OBIETTIVO is the title only when written in
 	// capitals (the card titles are); the rest is left over prose.
 	for _, p := range b.pre {
-		if !upperShareRe.MatchString(strings.TrimPrefix(p.text, "-")) || strings.Count(p.text, " ") > 3 && upperShare(p.text) > 0.8 {
-			take([]piece{p}, true)
+		if garbled(p.text, im.vocab) {
+			im.doubt(p.line, o.ID, fmt.Sprintf("riga illeggibile ignorata: %q", p.text))
+			continue
+		}
+		items, rest := codeSegments(p.text)
+		codes = append(codes, items...)
+		if rest == "" {
+			continue
+		}
+		if !upperShareRe.MatchString(strings.TrimPrefix(rest, "-")) || strings.Count(rest, " ") > 3 && upperShare(rest) > 0.8 {
+			titleParts = append(titleParts, rest)
+			titleLines = append(titleLines, p.line)
+		} else {
+			im.doubt(p.line, o.ID, fmt.Sprintf("testo sopra DESCRIZIONE OBIETTIVO non collocato: %q", rest))
 		}
 	}
-	take(b.fields[lTitle], true)
-	take(b.fields[lMissione], false)
-	take(b.fields[lProgramma], false)
+	var titleFields []piece
+	for _, p := range b.fields[lTitle] {
+		if garbled(p.text, im.vocab) {
+			im.doubt(p.line, o.ID, fmt.Sprintf("riga illeggibile ignorata: %q", p.text))
+			continue
+		}
+		titleFields = append(titleFields, p)
+	}
+	take(titleFields, true)
+	var codeRest []piece
+	for _, p := range append(append([]piece{}, b.fields[lMissione]...), b.fields[lProgramma]...) {
+		items, rest := codeSegments(p.text)
+		codes = append(codes, items...)
+		if rest != "" {
+			codeRest = append(codeRest, piece{rest, p.line})
+		}
+	}
 	// outcome text can carry the programme code when the cells were mixed.
 	var outcome []string
 	for _, p := range b.fields[lOutcome] {
@@ -248,6 +314,10 @@ func (im *importer) titleAndCodes(o *config.Objective, b cardBody, anchor int) {
 		im.doubt(anchor, o.ID, "programma D.U.P. senza missione")
 	}
 	o.Outcome = strings.Join(outcome, " ")
+	if o.Outcome == "" && len(codeRest) > 0 {
+		o.Outcome = joinPieces(codeRest)
+		im.doubt(codeRest[0].line, o.ID, "IMPATTO/OUTCOME preso dal testo scritto accanto a MISSIONE/PROGRAMMA: verificare")
+	}
 	if o.Outcome == "" && len(b.fields[lOutcome]) == 0 {
 		im.doubt(anchor, o.ID, "IMPATTO/OUTCOME vuoto o non trovato")
 	}

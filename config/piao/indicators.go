@@ -13,11 +13,12 @@ type rawIndicator struct {
 	quant                 map[string]string
 	lines                 []int
 	doubts                []string // why the row needs a human look
+	s1                    bool     // its first-semester QUANTIFICAZIONE row was seen
 }
 
 var (
-	quantSplitRe = regexp.MustCompile(`\b(?:QUANTIFICAZIONE|[QGOCW0][UOLI0-9]{0,2}[AR0-9][NRT0-9][TH0-9][A-Z0-9]{0,4}\s?[A-Z0-9]{2,9})\b|([12Il])?\s*[°º]\s*(?:semestre|semestr\s*e|comoctro)\s*:?`)
-	targetLikeRe = regexp.MustCompile(`(?i)^(?:[<>=≥≤]|\d|almeno|entro|rispett|scostamento|ogni |in tempo|max|min|non |sì|si$|redazione entro|nessun|ottenimento|mantenimento)`)
+	quantSplitRe  = regexp.MustCompile(`\b(?:QUANTIFICAZIONE|[QGOCW0][UOLI0-9]{0,2}[AR0-9][NRT0-9][TH0-9][A-Z0-9]{0,4}\s?[A-Z0-9]{2,9})\b|([12Il])?\s*[°º]\s*(?:semestre|semestr\s*e|comoctro)\s*:?`)
+	targetLikeRe  = regexp.MustCompile(`(?i)^(?:[<>=≥≤]|\d|almeno|entro|rispett|scostamento|ogni |in tempo|max|min|non |sì|si$|redazione entro|nessun|ottenimento|mantenimento)`)
 	trailTargetRe = regexp.MustCompile(`\s((?:[<>]=?|=|≥|≤)\s*\d[^<>=]*)$`)
 )
 
@@ -132,8 +133,7 @@ func isShortValue(s string) bool {
 var debrisRe = regexp.MustCompile(`^[^\p{L}\d]*$|^[\p{L}]$|^\d$|^Ш$|^The state of the s$`)
 
 // parseIndicators reads the INDICATORI table of one card.
-func parseIndicators(lines []srcLine, v vocabulary) []rawIndicator {
-	var out []rawIndicator
+func parseIndicators(lines []srcLine, v vocabulary) (out []rawIndicator, orphans []int) {
 	var block []srcLine
 	closeBlock := func() {
 		if len(block) == 0 {
@@ -147,11 +147,18 @@ func parseIndicators(lines []srcLine, v vocabulary) []rawIndicator {
 			block = append(block, *e.row)
 			continue
 		}
+		closed := len(block) > 0
 		closeBlock()
+		if e.period == "S1" && !closed && (len(out) == 0 || out[len(out)-1].s1) {
+			orphans = append(orphans, e.line)
+		}
 		if len(out) == 0 {
 			continue
 		}
 		last := &out[len(out)-1]
+		if e.period == "S1" {
+			last.s1 = true
+		}
 		val := strings.TrimSpace(e.value)
 		if val == "" || e.period == "" {
 			continue
@@ -166,7 +173,7 @@ func parseIndicators(lines []srcLine, v vocabulary) []rawIndicator {
 		last.quant[e.period] = val
 	}
 	closeBlock()
-	return out
+	return out, orphans
 }
 
 // rowFromBlock reads description, formula and target from the lines of one
@@ -199,6 +206,9 @@ func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
 	}
 	switch k := len(cells); {
 	case k == 0:
+	case k == 1 && len(block) == 1 && width >= 4 && cols[0] == "" && cols[1] == "":
+		r.formula = cells[0]
+		r.doubts = append(r.doubts, "riga con la sola formula: descrizione e target mancano nel documento")
 	case k == 1:
 		r.desc = cells[0]
 		if m := trailTargetRe.FindStringSubmatchIndex(r.desc); m != nil {
@@ -216,6 +226,13 @@ func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
 	default:
 		r.target = cells[k-1]
 		r.formula = cells[k-2]
+		if k == 4 {
+			if d, ok := v.unweave(cells[0], cells[1]); ok {
+				r.desc = d
+				r.doubts = append(r.doubts, "descrizione su due righe intrecciate tra due colonne, ricomposta con le parole spezzate: \""+d+"\"")
+				break
+			}
+		}
 		desc := cells[0]
 		for _, c := range cells[1 : k-2] {
 			var how joinResult

@@ -25,7 +25,7 @@ func cleanText(s string) string {
 }
 
 // splitLines turns the document into srcLines.
-func splitLines(text string) []srcLine {
+func splitLines(text string, v vocabulary) []srcLine {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	raw := strings.Split(text, "\n")
 	out := make([]srcLine, len(raw))
@@ -40,7 +40,11 @@ func splitLines(text string) []srcLine {
 			}
 		}
 		cells, parts = dropCutCopies(cells, parts)
-		out[i] = srcLine{n: i + 1, raw: r, cells: cells, text: strings.Join(parts, " ")}
+		joined := ""
+		for _, p := range parts {
+			joined, _ = v.join(joined, p)
+		}
+		out[i] = srcLine{n: i + 1, raw: r, cells: cells, text: joined}
 	}
 	return out
 }
@@ -75,12 +79,14 @@ var labelPatterns = []struct {
 	{lOutcome, regexp.MustCompile(`I?MPATTO/OUT[A-Z]{3,4}`)},
 	{lStakeholder, regexp.MustCompile(`S?TAKEHOLDER`)},
 	{lPhases, regexp.MustCompile(`A?ZIONI/FASI`)},
-	{lFinance, regexp.MustCompile(`RISORSE FINANZIARIE`)},
+	{lFinance, regexp.MustCompile(`RISORSE FINANZIARIE|CAPITOLI\s+IMPORTI|CAPITOLO ENTRATA`)},
 	{lStaff, regexp.MustCompile(`R?ISORSE UMANE`)},
 	{lIndHeader, regexp.MustCompile(`DESCRIZIONE\s+FORMULA\s+TARGET(?: ANNUALE)?|FORMULA\s+TARGET\s+DESCRIZIONE`)},
 	{lIndicators, regexp.MustCompile(`I?NDICATORI\b`)},
 	{lQuant, regexp.MustCompile(`[QGOCW0][UOLI0-9]{0,2}[AR0-9][NRT0-9][TH0-9][A-Z0-9]{0,4}\s?[A-Z0-9]{2,9}`)},
 }
+
+var indicatorsFollowRe = regexp.MustCompile(`^\s*(?:$|DESCRIZIONE|FORMULA|TARGET|\*)`)
 
 // labelMatch is a label found inside a line's text.
 type labelMatch struct {
@@ -99,6 +105,9 @@ func findLabels(s string) []labelMatch {
 			}
 			if !wordBoundary(s, m[0], m[1]) {
 				continue
+			}
+			if p.l == lIndicators && m[0] > 3 && !indicatorsFollowRe.MatchString(s[m[1]:]) {
+				continue // "ATTUAZIONE DEGLI INDICATORI DI PERFORMANCE" is a title
 			}
 			overlap := false
 			for i := m[0]; i < m[1]; i++ {

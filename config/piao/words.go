@@ -75,3 +75,32 @@ func firstWord(s string) string {
 	}
 	return ws[0]
 }
+
+// unweave rebuilds a two-line cell that the extraction spread over two
+// columns: the left column holds the start of both lines, the right column
+// their ends ("Tempo medio per l'ass ricevimento della deter" and "sunzione
+// di impegni di spesa dal minazione"). It succeeds only when exactly one
+// split mends a cut word on both lines.
+func (v vocabulary) unweave(left, right string) (string, bool) {
+	lw, rw := strings.Fields(left), strings.Fields(right)
+	rare := 0
+	for _, w := range append(append([]string{}, lw...), rw...) {
+		if x := strings.ToLower(firstWord(w)); x != "" && v[x] <= 1 {
+			rare++
+		}
+	}
+	if rare > 4 {
+		return "", false // more than two lines woven together
+	}
+	found, n := "", 0
+	for i := 1; i < len(lw); i++ {
+		for j := 1; j < len(rw); j++ {
+			a, ha := v.join(strings.Join(lw[:i], " "), strings.Join(rw[:j], " "))
+			b, hb := v.join(strings.Join(lw[i:], " "), strings.Join(rw[j:], " "))
+			if ha == joinMended && hb == joinMended {
+				found, n = a+" "+b, n+1
+			}
+		}
+	}
+	return found, n == 1
+}
