@@ -17,7 +17,7 @@ type directory struct {
 	// blockDirs counts, per dirigente, the directorates of the cover pages
 	// carrying their DIRIGENTE block.
 	blockDirs map[string]map[string]int
-	coord     []string            // directorate coding each intersectoral objective, in order
+	coord     []string // directorate coding each intersectoral objective, in order
 	coordLine []int
 }
 
