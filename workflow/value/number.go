@@ -177,6 +177,10 @@ func finish(num string, neg bool) (float64, bool) {
 	return f, true
 }
 
+// FormatNumber writes n for people as Format does: a decimal comma in
+// Italian ("92,5"), a dot in English ("92.5"); ParseNumber reads it back.
+func FormatNumber(n float64, lang string) string { return formatNumber(n, lang) }
+
 // formatNumber writes n for people: a decimal comma in Italian, a dot in
 // English, no thousands separators, as many decimals as n needs. In English
 // a number written with exactly three decimals and a one-to-three digit
