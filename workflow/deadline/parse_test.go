@@ -176,3 +176,35 @@ func TestFindAll(t *testing.T) {
 		t.Errorf("FindAll of a double deadline = %q, want two phrases", all)
 	}
 }
+
+// TestDocumentedForms: the other forms docs/deadlines.md promises, with
+// the first instance they give in 2024 on Lecco's calendar.
+func TestDocumentedForms(t *testing.T) {
+	tests := []struct {
+		phrase string
+		kind   Kind
+		first  string
+	}{
+		{"entro il 1° marzo 2024", Fixed, "2024-03-01 2024-03-01 2024-03-01"},
+		{"entro la fine del 2026", Fixed, "2026-12-31 2026-12-31 2026-12-31"},
+		{"entro i 30 giorni successivi alla chiusura del semestre", AfterPeriod, "2023-S2 2024-01-30 2024-01-30"},
+		{"entro la fine del primo semestre", AfterPeriod, "2024-S1 2024-06-30 2024-07-01"},
+		{"entro l'ultimo trimestre", AfterPeriod, "2024-T4 2024-12-31 2024-12-31"},
+		{"entro 1 settimana dalla fine del mese", AfterPeriod, "2023-12 2024-01-07 2024-01-08"},
+		{"ogni mese", Cadence, "2024-01 2024-01-31 2024-01-31"},
+		{"fine mese", Cadence, "2024-01 2024-01-31 2024-01-31"},
+		{"ogni semestre", Cadence, "2024-S1 2024-06-30 2024-07-01"},
+		{"ogni 2 mesi", Cadence, "2024-B1 2024-02-29 2024-02-29"},
+		{"entro il 31 luglio di ogni anno", Yearly, "2024 2024-07-31 2024-07-31"},
+	}
+	cal := lecco()
+	for _, tt := range tests {
+		t.Run(tt.phrase, func(t *testing.T) {
+			r := mustParse(t, tt.phrase)
+			occ := r.Occurrences(cal, day("2024-01-01"), day("2027-12-31"), nil)
+			if r.Kind() != tt.kind || len(occ) == 0 || render(occ[:1]) != tt.first {
+				t.Errorf("Kind %s, first %s; want %s, %s", r.Kind(), render(occ[:min(1, len(occ))]), tt.kind, tt.first)
+			}
+		})
+	}
+}
