@@ -57,7 +57,7 @@ func loadExpectation(t *testing.T, emlPath string) expectation {
 
 func TestCorpus(t *testing.T) {
 	files := corpusFiles(t)
-	if len(files) < 1 {
+	if len(files) < 20 {
 		t.Fatalf("corpus has %d mails, want at least 20", len(files))
 	}
 	for _, path := range files {

@@ -23,15 +23,15 @@ func readHeader(m *Mail, h message.Header) {
 		m.FromName = from[0].name
 	}
 	for _, a := range addresses(mh, "To") {
-		m.To = appendUnique(m.To, a.addr)
+		m.To = appendUnique(m.To, a.exact)
 	}
 	for _, a := range addresses(mh, "Cc") {
-		m.Cc = appendUnique(m.Cc, a.addr)
+		m.Cc = appendUnique(m.Cc, a.exact)
 	}
 	for _, key := range []string{"Delivered-To", "X-Original-To", "X-Forwarded-To", "Envelope-To"} {
 		for _, v := range h.Values(key) {
-			for _, a := range findAddresses(v) {
-				m.DeliveredTo = appendUnique(m.DeliveredTo, a)
+			for _, a := range addrRE.FindAllString(v, -1) {
+				m.DeliveredTo = appendUnique(m.DeliveredTo, lowerDomain(a))
 			}
 		}
 	}
@@ -51,8 +51,19 @@ func readHeader(m *Mail, h message.Header) {
 	}
 }
 
-// address is one parsed mailbox.
-type address struct{ name, addr string }
+// address is one parsed mailbox: addr is lowercased, exact keeps the case of
+// the local part (where a plus-addressed token lives) and lowercases the
+// domain.
+type address struct{ name, addr, exact string }
+
+// lowerDomain lowercases the domain of an address and keeps its local part.
+func lowerDomain(a string) string {
+	a = strings.TrimRight(a, ".")
+	if i := strings.LastIndexByte(a, '@'); i >= 0 {
+		return a[:i] + strings.ToLower(a[i:])
+	}
+	return a
+}
 
 // addresses parses an address-list header field; when it is malformed the
 // addresses found in its text are returned without names.
@@ -64,7 +75,7 @@ func addresses(h mail.Header, key string) []address {
 			if a.Address == "" {
 				continue
 			}
-			out = append(out, address{name: validUTF8(a.Name), addr: strings.ToLower(a.Address)})
+			out = append(out, address{name: validUTF8(a.Name), addr: strings.ToLower(a.Address), exact: lowerDomain(a.Address)})
 		}
 		return out
 	}
@@ -73,8 +84,8 @@ func addresses(h mail.Header, key string) []address {
 		raw = h.Get(key)
 	}
 	var out []address
-	for _, a := range findAddresses(raw) {
-		out = append(out, address{addr: a})
+	for _, a := range addrRE.FindAllString(raw, -1) {
+		out = append(out, address{addr: strings.ToLower(strings.TrimRight(a, ".")), exact: lowerDomain(a)})
 	}
 	return out
 }

@@ -32,8 +32,10 @@ type Mail struct {
 	From     string // address only, lowercased
 	FromName string // display name, decoded
 
-	// To, Cc and DeliveredTo hold lowercased addresses, in header order, so
-	// that a plus-addressed token can be found in any of them. DeliveredTo
+	// To, Cc and DeliveredTo hold addresses in header order, so that a
+	// plus-addressed token can be found in any of them. Domains are
+	// lowercased; local parts keep their case, since a token may be case
+	// sensitive (though some servers lowercase it on the way). DeliveredTo
 	// gathers Delivered-To, X-Original-To, X-Forwarded-To and Envelope-To.
 	To, Cc, DeliveredTo []string
 
