@@ -141,3 +141,17 @@ func (g gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (strin
 		g.log.DebugContext(ctx, "sql error", slog.String("sql", sql), slog.Int64("rows", rows), slog.Any("error", err))
 	}
 }
+
+// CopyDatabase writes a consistent copy of the database at src to dst
+// (VACUUM INTO), for simulations that must not touch the real one.
+func CopyDatabase(ctx context.Context, src, dst string) error {
+	s, err := Open(ctx, src, Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.q(ctx).Exec("VACUUM INTO ?", dst).Error; err != nil {
+		return fmt.Errorf("copy database: %w", err)
+	}
+	return nil
+}

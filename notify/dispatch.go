@@ -1,0 +1,240 @@
+// Package notify delivers what the workflow decided to say: the outbox
+// dispatcher (claims due rows, sends them through the channels, retries
+// with exponential backoff, gives up on permanent errors), the console
+// channel, and the message templates in Italian and English. The channels
+// themselves live in sub-packages (telegram, email) and know nothing of the
+// domain.
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"sync"
+	"time"
+
+	"sollecito/store"
+)
+
+// Message is one rendered message for one person on one channel.
+type Message struct {
+	OutboxID int64
+	Key      string // stable across retries: channels derive idempotency ids from it
+	Channel  string
+	PersonID string
+	Name     string // recipient's name
+	Email    string
+	ChatID   int64
+	Lang     string
+	Subject  string
+	Text     string // plain text (console, e-mail text part)
+	HTML     string // e-mail HTML part
+	TGHTML   string // Telegram HTML (the tags Telegram allows)
+	// E-mail threading and reply token.
+	MessageID  string
+	InReplyTo  string
+	References []string
+	ReplyTo    string
+	// Items lists the codes the message speaks of, and Kinds what it says
+	// of them (reminder, nag, escalation): for logs and simulations.
+	Items []string
+	Kinds []string
+}
+
+// Channel sends messages on one medium. Errors may implement
+// Permanent() bool and RetryAfter() time.Duration.
+type Channel interface {
+	Send(ctx context.Context, m *Message) (externalID string, err error)
+}
+
+// Composer turns an outbox row into the message to send now, or nil when
+// there is nothing left to say (values arrived meanwhile).
+type Composer interface {
+	Compose(ctx context.Context, row store.OutboxRow) (*Message, error)
+}
+
+// Outbox is the part of the store the dispatcher uses.
+type Outbox interface {
+	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxRow, error)
+	MarkSent(ctx context.Context, id int64, at time.Time, externalID string) error
+	MarkRetry(ctx context.Context, id int64, next time.Time, lastError string) error
+	MarkFailed(ctx context.Context, id int64, lastError string) error
+	MarkCancelled(ctx context.Context, id int64) error
+}
+
+// FailureHandler hears about rows given up, to tell an administrator or
+// to reroute (a blocked Telegram chat falls back to e-mail).
+type FailureHandler func(ctx context.Context, row store.OutboxRow, err error)
+
+// Config tunes a Dispatcher.
+type Config struct {
+	MaxAttempts int
+	BackoffMin  time.Duration
+	BackoffMax  time.Duration
+	Lease       time.Duration // how long a claimed row is ours (default 5m)
+	Workers     int           // rows sent at once (default 8)
+	BatchSize   int           // rows claimed at once (default 64)
+}
+
+// Dispatcher sends due outbox rows. The database is the state: a crash at
+// any point leaves rows pending or leased, and they are sent after the
+// lease ends. The only window for a repeat is between a channel accepting
+// a message and the row being marked sent; the repeat carries the same Key
+// (e-mail: the same Message-ID).
+type Dispatcher struct {
+	out      Outbox
+	comp     Composer
+	channels map[string]Channel
+	now      func() time.Time
+	log      *slog.Logger
+	cfg      Config
+	onFail   FailureHandler
+}
+
+// NewDispatcher builds a dispatcher.
+func NewDispatcher(out Outbox, comp Composer, channels map[string]Channel, now func() time.Time, log *slog.Logger, cfg Config, onFail FailureHandler) *Dispatcher {
+	if cfg.Lease <= 0 {
+		cfg.Lease = 5 * time.Minute
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 64
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.BackoffMin <= 0 {
+		cfg.BackoffMin = 30 * time.Second
+	}
+	if cfg.BackoffMax < cfg.BackoffMin {
+		cfg.BackoffMax = cfg.BackoffMin
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Dispatcher{out: out, comp: comp, channels: channels, now: now, log: log, cfg: cfg, onFail: onFail}
+}
+
+// SetChannel adds or replaces a channel (Telegram once connected).
+// It must not be called while RunOnce runs.
+func (d *Dispatcher) SetChannel(name string, ch Channel) { d.channels[name] = ch }
+
+// RunOnce sends every row due now, batch after batch, and returns how many
+// rows it handled.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		rows, err := d.out.Claim(ctx, d.now(), d.cfg.Lease, d.cfg.BatchSize)
+		if err != nil {
+			return total, fmt.Errorf("claim: %w", err)
+		}
+		if len(rows) == 0 {
+			return total, nil
+		}
+		d.sendAll(ctx, rows)
+		total += len(rows)
+		if ctx.Err() != nil {
+			return total, ctx.Err()
+		}
+	}
+}
+
+func (d *Dispatcher) sendAll(ctx context.Context, rows []store.OutboxRow) {
+	work := make(chan store.OutboxRow)
+	var wg sync.WaitGroup
+	for range min(d.cfg.Workers, len(rows)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range work {
+				d.sendOne(ctx, r)
+			}
+		}()
+	}
+	for _, r := range rows {
+		work <- r
+	}
+	close(work)
+	wg.Wait()
+}
+
+func (d *Dispatcher) sendOne(ctx context.Context, row store.OutboxRow) {
+	log := d.log.With(slog.Int64("outbox_id", row.ID), slog.String("channel", row.Channel), slog.String("person", row.PersonID))
+	ch, ok := d.channels[row.Channel]
+	if !ok {
+		// The channel is not connected (yet): try again later.
+		d.retry(ctx, row, fmt.Errorf("canale %s non disponibile", row.Channel), 0, log)
+		return
+	}
+	msg, err := d.comp.Compose(ctx, row)
+	if err != nil {
+		d.fail(ctx, row, fmt.Errorf("compose: %w", err), log)
+		return
+	}
+	if msg == nil {
+		if err := d.out.MarkCancelled(ctx, row.ID); err != nil {
+			log.ErrorContext(ctx, "mark cancelled", slog.Any("error", err))
+		}
+		return
+	}
+	msg.OutboxID, msg.Key, msg.Channel = row.ID, row.Key, row.Channel
+	ext, err := ch.Send(ctx, msg)
+	if err == nil {
+		if err := d.out.MarkSent(ctx, row.ID, d.now(), ext); err != nil {
+			log.ErrorContext(ctx, "mark sent", slog.Any("error", err))
+		}
+		return
+	}
+	var perm interface{ Permanent() bool }
+	if errors.As(err, &perm) && perm.Permanent() {
+		d.fail(ctx, row, err, log)
+		return
+	}
+	var ra interface{ RetryAfter() time.Duration }
+	wait := time.Duration(0)
+	if errors.As(err, &ra) {
+		wait = ra.RetryAfter()
+	}
+	d.retry(ctx, row, err, wait, log)
+}
+
+func (d *Dispatcher) retry(ctx context.Context, row store.OutboxRow, err error, wait time.Duration, log *slog.Logger) {
+	if row.Attempts >= d.cfg.MaxAttempts {
+		d.fail(ctx, row, fmt.Errorf("%d tentativi falliti, ultimo errore: %w", row.Attempts, err), log)
+		return
+	}
+	if wait <= 0 {
+		wait = Backoff(row.Attempts, d.cfg.BackoffMin, d.cfg.BackoffMax)
+	}
+	log.WarnContext(ctx, "send failed, will retry", slog.Any("error", err), slog.Int("attempt", row.Attempts), slog.Duration("retry_in", wait))
+	if err := d.out.MarkRetry(ctx, row.ID, d.now().Add(wait), err.Error()); err != nil {
+		log.ErrorContext(ctx, "mark retry", slog.Any("error", err))
+	}
+}
+
+func (d *Dispatcher) fail(ctx context.Context, row store.OutboxRow, err error, log *slog.Logger) {
+	log.ErrorContext(ctx, "message given up", slog.Any("error", err), slog.Int("attempts", row.Attempts))
+	if err := d.out.MarkFailed(ctx, row.ID, err.Error()); err != nil {
+		log.ErrorContext(ctx, "mark failed", slog.Any("error", err))
+	}
+	if d.onFail != nil {
+		d.onFail(ctx, row, err)
+	}
+}
+
+// Backoff is the delay before attempt n+1: min doubled n-1 times, capped
+// at max.
+func Backoff(attempt int, lo, hi time.Duration) time.Duration {
+	if attempt < 1 {
+		attempt = 1
+	}
+	f := float64(lo) * math.Pow(2, float64(attempt-1))
+	if f > float64(hi) {
+		return hi
+	}
+	return time.Duration(f)
+}

@@ -1,0 +1,166 @@
+package notify
+
+import (
+	"fmt"
+	"html"
+	"strings"
+)
+
+// Line is one item in a message, already in the reader's words.
+type Line struct {
+	Code      string // what to write when answering: "I-01.1", "I-01/3"
+	Title     string // indicator description or phase text
+	Objective string // objective id and title, short
+	Period    string // "1° semestre 2024"
+	Due       string // dd/mm/yyyy
+	DaysLate  int    // working days late (0: not late)
+	Target    string // target as written
+	People    string // escalations: whose item it is
+	Away      string // escalations: "Laura Gatti è assente fino al 20/08/2024"
+	Phase     bool   // a phase (to mark done) rather than an indicator (to quantify)
+}
+
+// Batch is everything one person hears from one sweep, in one message.
+type Batch struct {
+	Lang      string
+	Name      string
+	Org       string
+	Due       []Line // reminders: due soon or today
+	Overdue   []Line // the person's own overdue items
+	Escalated []Line // other people's overdue items the person should know
+	// HowTo says how to answer on this channel; "" for none.
+	HowTo string
+}
+
+// Rendered is a message in the three forms channels use.
+type Rendered struct {
+	Subject string
+	Text    string
+	HTML    string // e-mail
+	TGHTML  string // Telegram
+}
+
+type words struct {
+	greeting, due, overdue, escalated, period, dueOn, late, target, people, phaseHint, subjectDue, subjectLate, subjectEsc, footer string
+}
+
+var dict = map[string]words{
+	"it": {
+		greeting:    "Buongiorno %s,",
+		due:         "In scadenza",
+		overdue:     "In ritardo",
+		escalated:   "Da seguire (ritardi dei tuoi collaboratori)",
+		period:      "periodo",
+		dueOn:       "scadenza",
+		late:        "%d giorni lavorativi di ritardo",
+		target:      "target",
+		people:      "referenti",
+		phaseHint:   "fase: segnala quando è conclusa",
+		subjectDue:  "Promemoria: %d scadenze",
+		subjectLate: "Sollecito: %d scadenze superate",
+		subjectEsc:  "Segnalazione: %d scadenze superate da seguire",
+		footer:      "Messaggio automatico di Sollecito — %s.",
+	},
+	"en": {
+		greeting:    "Hello %s,",
+		due:         "Due soon",
+		overdue:     "Overdue",
+		escalated:   "To follow up (your staff's delays)",
+		period:      "period",
+		dueOn:       "due",
+		late:        "%d working days late",
+		target:      "target",
+		people:      "assignees",
+		phaseHint:   "phase: report when it is done",
+		subjectDue:  "Reminder: %d deadlines",
+		subjectLate: "Overdue: %d deadlines passed",
+		subjectEsc:  "Escalation: %d overdue deadlines to follow up",
+		footer:      "Automatic message from Sollecito — %s.",
+	},
+}
+
+func wordsFor(lang string) words {
+	if w, ok := dict[lang]; ok {
+		return w
+	}
+	return dict["it"]
+}
+
+// RenderBatch renders a batch message.
+func RenderBatch(b Batch) Rendered {
+	w := wordsFor(b.Lang)
+	var subject string
+	switch {
+	case len(b.Overdue) > 0:
+		subject = fmt.Sprintf(w.subjectLate, len(b.Overdue)+len(b.Due))
+	case len(b.Due) > 0:
+		subject = fmt.Sprintf(w.subjectDue, len(b.Due))
+	default:
+		subject = fmt.Sprintf(w.subjectEsc, len(b.Escalated))
+	}
+	if b.Org != "" {
+		subject += " — " + b.Org
+	}
+	sections := []struct {
+		title string
+		lines []Line
+	}{{w.overdue, b.Overdue}, {w.due, b.Due}, {w.escalated, b.Escalated}}
+
+	var t, h, tg strings.Builder
+	fmt.Fprintf(&t, w.greeting+"\n", b.Name)
+	fmt.Fprintf(&h, "<p>"+w.greeting+"</p>\n", html.EscapeString(b.Name))
+	fmt.Fprintf(&tg, w.greeting+"\n", html.EscapeString(b.Name))
+	for _, s := range sections {
+		if len(s.lines) == 0 {
+			continue
+		}
+		fmt.Fprintf(&t, "\n%s:\n", strings.ToUpper(s.title))
+		fmt.Fprintf(&h, "<h3>%s</h3>\n<ul>\n", html.EscapeString(s.title))
+		fmt.Fprintf(&tg, "\n<b>%s</b>\n", html.EscapeString(s.title))
+		for _, l := range s.lines {
+			details := lineDetails(l, w)
+			fmt.Fprintf(&t, "- %s: %s\n  %s\n", l.Code, l.Title, strings.Join(details, " · "))
+			fmt.Fprintf(&h, "<li><b>%s</b>: %s<br><small>%s</small></li>\n", html.EscapeString(l.Code), html.EscapeString(l.Title), html.EscapeString(strings.Join(details, " · ")))
+			fmt.Fprintf(&tg, "• <b>%s</b> %s\n  <i>%s</i>\n", html.EscapeString(l.Code), html.EscapeString(l.Title), html.EscapeString(strings.Join(details, " · ")))
+		}
+		h.WriteString("</ul>\n")
+	}
+	if b.HowTo != "" {
+		fmt.Fprintf(&t, "\n%s\n", b.HowTo)
+		fmt.Fprintf(&h, "<p>%s</p>\n", strings.ReplaceAll(html.EscapeString(b.HowTo), "\n", "<br>"))
+		fmt.Fprintf(&tg, "\n%s\n", html.EscapeString(b.HowTo))
+	}
+	footer := fmt.Sprintf(w.footer, b.Org)
+	fmt.Fprintf(&t, "\n-- \n%s\n", footer)
+	fmt.Fprintf(&h, "<p style=\"color:#666;font-size:small\">%s</p>\n", html.EscapeString(footer))
+	return Rendered{Subject: subject, Text: t.String(), HTML: h.String(), TGHTML: tg.String()}
+}
+
+func lineDetails(l Line, w words) []string {
+	var d []string
+	if l.Objective != "" {
+		d = append(d, l.Objective)
+	}
+	if l.Period != "" {
+		d = append(d, w.period+" "+l.Period)
+	}
+	if l.Due != "" {
+		d = append(d, w.dueOn+" "+l.Due)
+	}
+	if l.DaysLate > 0 {
+		d = append(d, fmt.Sprintf(w.late, l.DaysLate))
+	}
+	if l.Target != "" {
+		d = append(d, w.target+" "+l.Target)
+	}
+	if l.People != "" {
+		d = append(d, w.people+": "+l.People)
+	}
+	if l.Away != "" {
+		d = append(d, l.Away)
+	}
+	if l.Phase && l.People == "" {
+		d = append(d, w.phaseHint)
+	}
+	return d
+}

@@ -1,0 +1,240 @@
+// Package simulate runs the real sweep, outbox and dispatcher over a
+// virtual clock, on a database of its own, and records every message that
+// would be sent. It serves `sollecito simulate`, `sollecito run --demo`,
+// the tests that span months and the one-year benchmark.
+package simulate
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"sollecito/config"
+	"sollecito/notify"
+	"sollecito/scheduler"
+	"sollecito/store"
+	"sollecito/workflow"
+	"sollecito/workflow/calendar"
+)
+
+// Options configure a run.
+type Options struct {
+	Loaded *config.Loaded
+	// DBPath is the throw-away database (a copy, or a new file).
+	DBPath     string
+	From, To   time.Time
+	AnswerRate float64 // fraction of indicator items that get a value
+	Seed       uint64
+	Logger     *slog.Logger
+	// Print, when set, receives each message as the console shows it.
+	Print io.Writer
+	// Pace is called before each jump of the clock (the demo sleeps).
+	Pace func(from, to time.Time) error
+}
+
+// Sent is one message that would have been sent.
+type Sent struct {
+	At      time.Time `json:"at"`
+	Person  string    `json:"person"`
+	Name    string    `json:"name"`
+	Channel string    `json:"channel"`
+	Kinds   []string  `json:"kinds"`
+	Items   []string  `json:"items"`
+	Subject string    `json:"subject"`
+}
+
+// Result is what a run produced.
+type Result struct {
+	Sent    []Sent `json:"sent"`
+	Answers int    `json:"answers"`
+}
+
+// recorder is a channel that records (and optionally prints) messages.
+type recorder struct {
+	mu    sync.Mutex // guards sent: the dispatcher's workers send at once
+	sent  []Sent
+	now   func() time.Time
+	print *notify.Console
+}
+
+func (r *recorder) Send(ctx context.Context, m *notify.Message) (string, error) {
+	r.mu.Lock()
+	r.sent = append(r.sent, Sent{At: r.now(), Person: m.PersonID, Name: m.Name, Channel: m.Channel, Kinds: m.Kinds, Items: m.Items, Subject: m.Subject})
+	r.mu.Unlock()
+	if r.print != nil {
+		return r.print.Send(ctx, m)
+	}
+	return "", nil
+}
+
+// Run simulates from opt.From to opt.To.
+func Run(ctx context.Context, opt Options) (*Result, error) {
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	st, err := store.Open(ctx, opt.DBPath, store.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	clock := scheduler.NewClock(opt.From)
+	l := opt.Loaded
+	chans := workflow.ChannelSet{Telegram: l.Config.Telegram.Token != "", Email: l.Config.SMTP.Host != "", Console: l.Config.Dispatch.Console}
+	eng, err := workflow.New(ctx, st, l, workflow.Options{Clock: clock.Now, Logger: log, Channels: chans})
+	if err != nil {
+		return nil, err
+	}
+	rec := &recorder{now: clock.Now}
+	if opt.Print != nil {
+		rec.print = notify.NewConsole(opt.Print)
+	}
+	disp := notify.NewDispatcher(st, eng, map[string]notify.Channel{
+		workflow.ChanConsole: rec, workflow.ChanTelegram: rec, workflow.ChanEmail: rec,
+	}, clock.Now, log, notify.Config{Workers: 1, BatchSize: 500}, nil)
+
+	answers, err := planAnswers(ctx, st, eng, opt)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	sources := []scheduler.Source{
+		scheduler.SourceFunc{
+			DueFunc: func(ctx context.Context) (time.Time, bool, error) {
+				ms, err := st.NextItemAction(ctx, eng.Snapshot().Org())
+				return store.FromMillis(ms), ms > 0, err
+			},
+			RunFunc: func(ctx context.Context, _ time.Time) error { _, err := eng.Sweep(ctx); return err },
+		},
+		scheduler.SourceFunc{
+			DueFunc: func(ctx context.Context) (time.Time, bool, error) {
+				ms, err := st.NextOutboxAt(ctx)
+				return store.FromMillis(ms), ms > 0, err
+			},
+			RunFunc: func(ctx context.Context, _ time.Time) error { _, err := disp.RunOnce(ctx); return err },
+		},
+		scheduler.SourceFunc{
+			DueFunc: func(context.Context) (time.Time, bool, error) {
+				if len(answers) == 0 {
+					return time.Time{}, false, nil
+				}
+				return answers[0].at, true, nil
+			},
+			RunFunc: func(ctx context.Context, now time.Time) error {
+				for len(answers) > 0 && !answers[0].at.After(now) {
+					a := answers[0]
+					answers = answers[1:]
+					if a.phase != "" {
+						if err := eng.MarkDone(ctx, a.phase, a.by, workflow.ChannelCLI, a.day); err != nil {
+							return fmt.Errorf("simulated phase done %s: %w", a.phase, err)
+						}
+						res.Answers++
+						if opt.Print != nil {
+							fmt.Fprintf(opt.Print, "──── %s: %s → %s %s\n\n", now.In(l.Location()).Format("02/01/2006 15:04"), a.by, a.phase, pick(opt.Loaded.Config.Language == "en", "done", "conclusa"))
+						}
+						continue
+					}
+					_, err := eng.Submit(ctx, workflow.Submission{IndicatorID: a.indicator, Period: a.period, Raw: a.raw,
+						By: a.by, Channel: workflow.ChannelCLI, SourceRef: "sim:" + a.indicator + ":" + a.period})
+					if err != nil {
+						return fmt.Errorf("simulated answer %s %s %q: %w", a.indicator, a.period, a.raw, err)
+					}
+					res.Answers++
+					if opt.Print != nil {
+						fmt.Fprintf(opt.Print, "──── %s: %s → %s %s = %s\n\n", now.In(l.Location()).Format("02/01/2006 15:04"), a.by, a.indicator, a.period, a.raw)
+					}
+				}
+				return nil
+			},
+		},
+	}
+	if err := scheduler.Drive(ctx, clock, opt.To, opt.Pace, sources...); err != nil {
+		return nil, err
+	}
+	res.Sent = rec.sent
+	sort.SliceStable(res.Sent, func(i, j int) bool {
+		a, b := res.Sent[i], res.Sent[j]
+		if !a.At.Equal(b.At) {
+			return a.At.Before(b.At)
+		}
+		return a.Person+a.Channel < b.Person+b.Channel
+	})
+	return res, nil
+}
+
+type answer struct {
+	at                     time.Time
+	indicator, period, raw string
+	by                     string
+	phase                  string // item key of a phase marked done instead
+	day                    calendar.Date
+}
+
+// planAnswers picks, deterministically for a seed, which indicator items
+// get a value and when: some days before to some days after the due date,
+// during office hours.
+func planAnswers(ctx context.Context, st *store.Store, eng *workflow.Engine, opt Options) ([]answer, error) {
+	if opt.AnswerRate <= 0 {
+		return nil, nil
+	}
+	snap := eng.Snapshot()
+	items, err := st.Items(ctx, snap.Org())
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x5011ec170))
+	var out []answer
+	for _, it := range items {
+		if it.State != store.StateOpen || !it.Tracked || it.Assignees == "" {
+			continue
+		}
+		if rng.Float64() >= opt.AnswerRate {
+			continue
+		}
+		due, _ := calendar.ParseDate(it.Due)
+		day := due.AddDays(rng.IntN(36) - 20)
+		at := snap.Cal.At(day, 9+rng.IntN(8), rng.IntN(60))
+		by := strings.Split(it.Assignees, ",")
+		a := answer{at: at, by: by[rng.IntN(len(by))], day: day}
+		if it.Kind == workflow.KindPhase {
+			a.phase = it.Key
+		} else {
+			ref, _ := snap.Indicator(it.IndicatorID)
+			a.indicator, a.period, a.raw = it.IndicatorID, it.Period, sampleValue(ref.Kind, day, rng)
+		}
+		out = append(out, a)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
+	return out, nil
+}
+
+// sampleValue writes a plausible value of a kind, the way people do.
+func sampleValue(kind string, day calendar.Date, rng *rand.Rand) string {
+	switch kind {
+	case config.KindPercent:
+		return fmt.Sprintf("%d,%d%%", 60+rng.IntN(40), rng.IntN(10))
+	case config.KindRatio:
+		den := 10 + rng.IntN(90)
+		return fmt.Sprintf("%d/%d", den-rng.IntN(den/4+1), den)
+	case config.KindYesNo:
+		return []string{"sì", "rispettato", "no"}[rng.IntN(3)]
+	case config.KindDays, config.KindCount, config.KindNumber:
+		return fmt.Sprintf("%d", rng.IntN(30))
+	case config.KindDate:
+		return day.AddDays(-rng.IntN(10)).Italian()
+	}
+	return "attività svolta come previsto"
+}
+
+func pick(en bool, it, eng string) string {
+	if en {
+		return eng
+	}
+	return it
+}

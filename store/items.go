@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm/clause"
+)
+
+// Item states.
+const (
+	StateOpen          = "open"           // waiting for a value or for the phase to be done
+	StateAwaitingEvent = "awaiting_event" // due date unknown until an event is dated
+	StateSubmitted     = "submitted"      // a value was received
+	StateDone          = "done"           // a phase was marked done
+	StateRemoved       = "removed"        // no longer in the plan
+)
+
+// Item is one deadline instance: an indicator for a period, or one
+// occurrence of a dated phase. NextActionAt is the next moment the sweep
+// must look at it (0: nothing to do); SweptUntil is how far its schedule
+// has been processed.
+type Item struct {
+	Org          string `gorm:"primaryKey"`
+	Key          string `gorm:"primaryKey"`
+	Kind         string // indicator, phase
+	ObjectiveID  string
+	IndicatorID  string
+	PhaseN       int
+	Period       string // "2024-S1" for indicators; the occurrence label for phases
+	Rule         string // the deadline phrase (phases)
+	Nominal      string // ISO date before any shift
+	Due          string // ISO date; "" while awaiting an event
+	State        string
+	Assignees    string // comma-separated person ids
+	Tracked      bool   // false: due before tracking started, never reminded
+	NextActionAt int64
+	SweptUntil   int64
+	ClosedAt     int64
+	DoneOn       string // ISO date a phase was done
+}
+
+// Items returns every item of org, by key.
+func (s *Store) Items(ctx context.Context, org string) ([]Item, error) {
+	var out []Item
+	if err := s.q(ctx).Where("org = ?", org).Order("key").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("read items: %w", err)
+	}
+	return out, nil
+}
+
+// GetItem returns one item.
+func (s *Store) GetItem(ctx context.Context, org, key string) (Item, error) {
+	var it Item
+	err := s.q(ctx).Where("org = ? AND key = ?", org, key).Take(&it).Error
+	return it, notFound(err)
+}
+
+// ItemsByKeys returns the items with the given keys.
+func (s *Store) ItemsByKeys(ctx context.Context, org string, keys []string) ([]Item, error) {
+	var out []Item
+	for start := 0; start < len(keys); start += 500 {
+		end := min(start+500, len(keys))
+		var part []Item
+		if err := s.q(ctx).Where("org = ? AND key IN ?", org, keys[start:end]).Find(&part).Error; err != nil {
+			return nil, fmt.Errorf("read items: %w", err)
+		}
+		out = append(out, part...)
+	}
+	return out, nil
+}
+
+// SaveItems inserts or fully updates items.
+func (s *Store) SaveItems(ctx context.Context, items []Item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	err := s.q(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "org"}, {Name: "key"}},
+		DoUpdates: clause.AssignmentColumns([]string{"kind", "objective_id", "indicator_id", "phase_n", "period", "rule",
+			"nominal", "due", "state", "assignees", "tracked", "next_action_at", "swept_until", "closed_at", "done_on"}),
+	}).CreateInBatches(items, 500).Error
+	if err != nil {
+		return fmt.Errorf("save items: %w", err)
+	}
+	return nil
+}
+
+// DueItems returns up to limit items whose next action is at or before now.
+func (s *Store) DueItems(ctx context.Context, org string, nowMillis int64, limit int) ([]Item, error) {
+	var out []Item
+	err := s.q(ctx).Where("org = ? AND next_action_at > 0 AND next_action_at <= ?", org, nowMillis).
+		Order("next_action_at, key").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("read due items: %w", err)
+	}
+	return out, nil
+}
+
+// NextItemAction returns the earliest next action of org's items (0: none).
+func (s *Store) NextItemAction(ctx context.Context, org string) (int64, error) {
+	var v *int64
+	err := s.q(ctx).Model(&Item{}).Select("MIN(next_action_at)").Where("org = ? AND next_action_at > 0", org).Scan(&v).Error
+	if err != nil || v == nil {
+		return 0, err
+	}
+	return *v, nil
+}
+
+// AdvanceItem records that an item's schedule was processed up to
+// sweptUntil, if nobody else did it first (compare-and-set on the old
+// value). It reports whether this call won.
+func (s *Store) AdvanceItem(ctx context.Context, org, key string, oldSwept, sweptUntil, next int64) (bool, error) {
+	res := s.q(ctx).Model(&Item{}).Where("org = ? AND key = ? AND swept_until = ?", org, key, oldSwept).
+		Updates(map[string]any{"swept_until": sweptUntil, "next_action_at": next})
+	if res.Error != nil {
+		return false, fmt.Errorf("advance item %s: %w", key, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// CloseItems sets the state of items (submitted, done, open again) and
+// their next action.
+func (s *Store) CloseItems(ctx context.Context, org string, keys []string, state string, closedAt int64, doneOn string, next int64) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	err := s.q(ctx).Model(&Item{}).Where("org = ? AND key IN ?", org, keys).
+		Updates(map[string]any{"state": state, "closed_at": closedAt, "done_on": doneOn, "next_action_at": next}).Error
+	if err != nil {
+		return fmt.Errorf("update items: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Outbox statuses.
+const (
+	OutboxPending   = "pending"
+	OutboxSending   = "sending" // claimed by a dispatcher until LeaseUntil
+	OutboxSent      = "sent"
+	OutboxFailed    = "failed"    // given up: permanent error or too many attempts
+	OutboxCancelled = "cancelled" // nothing left to say (values arrived meanwhile)
+)
+
+// OutboxRow is one message to send to one person on one channel. Its Key is
+// unique: enqueuing the same key twice has no second effect.
+type OutboxRow struct {
+	ID            int64 `gorm:"primaryKey"`
+	Org           string
+	Key           string
+	PersonID      string
+	Channel       string
+	Kind          string // batch, digest, receipt, reply, admin
+	Payload       string // JSON, read by the composer at send time
+	Status        string
+	Attempts      int
+	NextAttemptAt int64
+	LeaseUntil    int64
+	LastError     string
+	CreatedAt     int64
+	SentAt        int64
+	ExternalID    string // the channel's id of what was sent
+}
+
+// TableName names the table.
+func (OutboxRow) TableName() string { return "outbox" }
+
+// Notification records that one step of one item was told to one person on
+// one channel, in which outbox message.
+type Notification struct {
+	Org       string `gorm:"primaryKey"`
+	ItemKey   string `gorm:"primaryKey"`
+	Step      string `gorm:"primaryKey"`
+	Recipient string `gorm:"primaryKey"`
+	Channel   string `gorm:"primaryKey"`
+	OutboxID  int64
+	CreatedAt int64
+}
+
+// Enqueue inserts outbox rows, skipping keys that already exist, and
+// returns the rows with the IDs stored under their keys.
+func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, error) {
+	if len(rows) == 0 {
+		return rows, nil
+	}
+	for i := range rows {
+		rows[i].ID = 0
+		if rows[i].Status == "" {
+			rows[i].Status = OutboxPending
+		}
+	}
+	if err := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 300).Error; err != nil {
+		return nil, fmt.Errorf("enqueue: %w", err)
+	}
+	// Read the ids back by key: with DO NOTHING, returned ids need not line
+	// up with the rows given.
+	ids := map[string]int64{}
+	for start := 0; start < len(rows); start += 500 {
+		end := min(start+500, len(rows))
+		keys := make([]string, 0, end-start)
+		for _, r := range rows[start:end] {
+			keys = append(keys, r.Key)
+		}
+		var got []struct {
+			ID  int64
+			Key string
+		}
+		if err := s.q(ctx).Model(&OutboxRow{}).Select("id, key").Where("org = ? AND key IN ?", rows[start].Org, keys).Scan(&got).Error; err != nil {
+			return nil, fmt.Errorf("enqueue: %w", err)
+		}
+		for _, g := range got {
+			ids[g.Key] = g.ID
+		}
+	}
+	for i := range rows {
+		rows[i].ID = ids[rows[i].Key]
+	}
+	return rows, nil
+}
+
+// AddNotifications records notifications; existing ones are left alone.
+func (s *Store) AddNotifications(ctx context.Context, ns []Notification) error {
+	if len(ns) == 0 {
+		return nil
+	}
+	if err := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(ns, 1000).Error; err != nil {
+		return fmt.Errorf("record notifications: %w", err)
+	}
+	return nil
+}
+
+// claimable selects rows a dispatcher may take at now: pending and due, or
+// claimed by a dispatcher whose lease ran out (it crashed mid-send).
+func claimable(db *gorm.DB, now int64) *gorm.DB {
+	return db.Where("(status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?)", OutboxPending, now, OutboxSending, now)
+}
+
+// Claim takes up to limit rows due at now for this dispatcher, marking
+// them sending until now+lease and counting the attempt. A row is claimed
+// by one dispatcher only (compare-and-set on its status).
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxRow, error) {
+	ms := Millis(now)
+	var out []OutboxRow
+	err := s.Tx(ctx, func(tx *Store) error {
+		var cand []OutboxRow
+		if err := claimable(tx.q(ctx), ms).Order("next_attempt_at, id").Limit(limit).Find(&cand).Error; err != nil {
+			return fmt.Errorf("read outbox: %w", err)
+		}
+		for _, r := range cand {
+			res := claimable(tx.q(ctx).Model(&OutboxRow{}).Where("id = ?", r.ID), ms).
+				Updates(map[string]any{"status": OutboxSending, "lease_until": ms + lease.Milliseconds(), "attempts": gorm.Expr("attempts + 1")})
+			if res.Error != nil {
+				return fmt.Errorf("claim outbox row: %w", res.Error)
+			}
+			if res.RowsAffected == 1 {
+				r.Status, r.LeaseUntil, r.Attempts = OutboxSending, ms+lease.Milliseconds(), r.Attempts+1
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MarkSent records a delivery.
+func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time, externalID string) error {
+	return s.mark(ctx, id, map[string]any{"status": OutboxSent, "sent_at": Millis(at), "external_id": externalID, "last_error": ""})
+}
+
+// MarkRetry puts a row back for another attempt at next.
+func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, lastError string) error {
+	return s.mark(ctx, id, map[string]any{"status": OutboxPending, "next_attempt_at": Millis(next), "lease_until": 0, "last_error": lastError})
+}
+
+// MarkFailed gives a row up.
+func (s *Store) MarkFailed(ctx context.Context, id int64, lastError string) error {
+	return s.mark(ctx, id, map[string]any{"status": OutboxFailed, "last_error": lastError, "lease_until": 0})
+}
+
+// MarkCancelled records that a row had nothing left to say.
+func (s *Store) MarkCancelled(ctx context.Context, id int64) error {
+	return s.mark(ctx, id, map[string]any{"status": OutboxCancelled, "lease_until": 0})
+}
+
+func (s *Store) mark(ctx context.Context, id int64, upd map[string]any) error {
+	if err := s.q(ctx).Model(&OutboxRow{}).Where("id = ?", id).Updates(upd).Error; err != nil {
+		return fmt.Errorf("update outbox row %d: %w", id, err)
+	}
+	return nil
+}
+
+// NextOutboxAt returns the earliest moment a pending or leased row becomes
+// claimable (0: none).
+func (s *Store) NextOutboxAt(ctx context.Context) (int64, error) {
+	var v struct{ A, B *int64 }
+	err := s.q(ctx).Raw(`SELECT
+		(SELECT MIN(next_attempt_at) FROM outbox WHERE status = ?) AS a,
+		(SELECT MIN(lease_until) FROM outbox WHERE status = ?) AS b`, OutboxPending, OutboxSending).Scan(&v).Error
+	if err != nil {
+		return 0, fmt.Errorf("read outbox: %w", err)
+	}
+	switch {
+	case v.A == nil && v.B == nil:
+		return 0, nil
+	case v.A == nil:
+		return *v.B, nil
+	case v.B == nil:
+		return *v.A, nil
+	}
+	return min(*v.A, *v.B), nil
+}
+
+// OutboxFilter selects rows for listing.
+type OutboxFilter struct {
+	Org    string
+	Status string
+	Kind   string
+}
+
+// Outbox lists rows by id.
+func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxRow, error) {
+	q := s.q(ctx).Where("org = ?", f.Org)
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	var out []OutboxRow
+	if err := q.Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return out, nil
+}
+
+// GetOutbox returns one row.
+func (s *Store) GetOutbox(ctx context.Context, id int64) (OutboxRow, error) {
+	var r OutboxRow
+	err := s.q(ctx).Where("id = ?", id).Take(&r).Error
+	return r, notFound(err)
+}
+
+// Notifications returns the notifications of one item.
+func (s *Store) Notifications(ctx context.Context, org, itemKey string) ([]Notification, error) {
+	var out []Notification
+	err := s.q(ctx).Where("org = ? AND item_key = ?", org, itemKey).Order("created_at, step, recipient").Find(&out).Error
+	return out, err
+}

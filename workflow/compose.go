@@ -1,0 +1,231 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"sollecito/notify"
+	"sollecito/store"
+	"sollecito/workflow/calendar"
+)
+
+// NotePayload is a message rendered when it was decided (receipts,
+// administrator alerts, replies).
+type NotePayload struct {
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	HTML    string `json:"html,omitempty"`
+	TGHTML  string `json:"tg_html,omitempty"`
+	// Threading for e-mail replies.
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+}
+
+// Compose renders an outbox row for sending now. For batches it re-reads
+// the items: lines whose item got a value (or was done) meanwhile are
+// dropped, and nil is returned when nothing is left.
+func (e *Engine) Compose(ctx context.Context, row store.OutboxRow) (*notify.Message, error) {
+	snap := e.Snapshot()
+	person, err := e.st.GetPerson(ctx, row.Org, row.PersonID)
+	if err != nil {
+		return nil, fmt.Errorf("recipient %s: %w", row.PersonID, err)
+	}
+	m := &notify.Message{PersonID: person.ID, Name: person.Name, Email: person.Email, Lang: langOf(person.Language)}
+	if row.Channel == ChanTelegram {
+		b, err := e.st.Bindings(ctx, row.Org)
+		if err != nil {
+			return nil, err
+		}
+		bind, ok := b[person.ID]
+		if !ok {
+			return nil, errors.New("nessun collegamento Telegram attivo")
+		}
+		m.ChatID = bind.ChatID
+	}
+	switch row.Kind {
+	case OutboxBatch:
+		return e.composeBatch(ctx, snap, row, m)
+	default:
+		var p NotePayload
+		if err := json.Unmarshal([]byte(row.Payload), &p); err != nil {
+			return nil, fmt.Errorf("payload: %w", err)
+		}
+		m.Subject, m.Text, m.HTML, m.TGHTML = p.Subject, p.Text, p.HTML, p.TGHTML
+		m.InReplyTo, m.References = p.InReplyTo, p.References
+		return m, nil
+	}
+}
+
+func langOf(l string) string {
+	if l == "en" {
+		return "en"
+	}
+	return "it"
+}
+
+func (e *Engine) composeBatch(ctx context.Context, snap *Snapshot, row store.OutboxRow, m *notify.Message) (*notify.Message, error) {
+	var p BatchPayload
+	if err := json.Unmarshal([]byte(row.Payload), &p); err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	keys := make([]string, 0, len(p.Entries))
+	for _, en := range p.Entries {
+		keys = append(keys, en.Item)
+	}
+	items, err := e.st.ItemsByKeys(ctx, row.Org, keys)
+	if err != nil {
+		return nil, err
+	}
+	byKey := make(map[string]store.Item, len(items))
+	for _, it := range items {
+		byKey[it.Key] = it
+	}
+	rc, err := e.recipientContext(ctx, snap, e.now())
+	if err != nil {
+		return nil, err
+	}
+	b := notify.Batch{Lang: m.Lang, Name: m.Name, Org: snap.Plan().Organisation}
+	seen := map[string]bool{}
+	own := 0
+	for _, en := range p.Entries {
+		it, ok := byKey[en.Item]
+		if !ok || it.State != store.StateOpen || seen[en.Item] {
+			continue
+		}
+		seen[en.Item] = true
+		l := snap.line(it, m.Lang, rc)
+		m.Items, m.Kinds = append(m.Items, l.Code+"@"+it.Period), append(m.Kinds, en.Kind)
+		switch en.Kind {
+		case "reminder":
+			b.Due = append(b.Due, l)
+			own++
+		case "nag":
+			b.Overdue = append(b.Overdue, l)
+			own++
+		default:
+			l.People, l.Away = snap.peopleLine(it, m.Lang, rc)
+			b.Escalated = append(b.Escalated, l)
+		}
+	}
+	if len(b.Due)+len(b.Overdue)+len(b.Escalated) == 0 {
+		return nil, nil
+	}
+	if own > 0 {
+		b.HowTo = howTo(row.Channel, m.Lang, own, snap.Plan().Year)
+	}
+	r := notify.RenderBatch(b)
+	m.Subject, m.Text, m.HTML, m.TGHTML = r.Subject, r.Text, r.HTML, r.TGHTML
+	return m, nil
+}
+
+// line describes an item for a message.
+func (s *Snapshot) line(it store.Item, lang string, rc *recipientContext) notify.Line {
+	due, _ := calendar.ParseDate(it.Due)
+	l := notify.Line{Due: due.Italian(), DaysLate: s.Policy.DaysLate(due, rc.today)}
+	if o, ok := s.Objective(it.ObjectiveID); ok {
+		l.Objective = o.ID + " " + short(o.Title, 60)
+	}
+	switch it.Kind {
+	case KindIndicator:
+		l.Code = it.IndicatorID
+		if ref, ok := s.Indicator(it.IndicatorID); ok {
+			l.Title, l.Target = short(ref.Description, 120), ref.Target
+		}
+		if p, err := s.ParsePeriod(it.Period); err == nil {
+			l.Period = s.PeriodName(p, lang)
+		}
+	default:
+		l.Phase = true
+		l.Code = fmt.Sprintf("%s/%d", it.ObjectiveID, it.PhaseN)
+		if o, ok := s.Objective(it.ObjectiveID); ok {
+			for _, ph := range o.Phases {
+				if ph.N == it.PhaseN {
+					l.Title = short(ph.Text, 120)
+				}
+			}
+		}
+		l.Period = it.Period
+		if it.Rule != "" {
+			l.Period += " (" + it.Rule + ")"
+		}
+	}
+	return l
+}
+
+// peopleLine names an item's assignees and says who is away.
+func (s *Snapshot) peopleLine(it store.Item, lang string, rc *recipientContext) (people, away string) {
+	var names, aways []string
+	for _, id := range strings.Split(it.Assignees, ",") {
+		p, ok := rc.people[id]
+		if !ok {
+			continue
+		}
+		names = append(names, p.Name)
+		if isAway(p, rc.today) {
+			to, _ := calendar.ParseDate(p.AwayTo)
+			if lang == "en" {
+				aways = append(aways, fmt.Sprintf("%s is away until %s", p.Name, to.Italian()))
+			} else {
+				aways = append(aways, fmt.Sprintf("%s è assente fino al %s", p.Name, to.Italian()))
+			}
+		}
+	}
+	return strings.Join(names, ", "), strings.Join(aways, "; ")
+}
+
+func howTo(channel, lang string, n, year int) string {
+	en := lang == "en"
+	switch channel {
+	case ChanTelegram:
+		if n == 1 {
+			return pick(en, "Rispondi a questo messaggio con il valore (es. 92,5%), oppure usa /invia.",
+				"Reply to this message with the value (e.g. 92.5%), or use /submit.")
+		}
+		return pick(en, "Usa /invia per scegliere la voce e inviare il valore, oppure rispondi a questo messaggio con una riga per voce: CODICE: valore.",
+			"Use /submit to choose the item and send its value, or reply to this message with one line per item: CODE: value.")
+	case ChanEmail:
+		if n == 1 {
+			return pick(en, "Rispondi a questa e-mail scrivendo il valore sulla prima riga (es. 92,5%); puoi aggiungere una nota dopo un trattino.",
+				"Reply to this e-mail with the value on the first line (e.g. 92.5%); you may add a note after a dash.")
+		}
+		return pick(en, "Rispondi a questa e-mail con una riga per voce: CODICE: valore (es. I-01.1: 92,5%).",
+			"Reply to this e-mail with one line per item: CODE: value (e.g. I-01.1: 92.5%).")
+	}
+	return pick(en, fmt.Sprintf("Per registrare un valore: sollecito values set CODICE %d-S1 VALORE", year),
+		fmt.Sprintf("To record a value: sollecito values set CODE %d-S1 VALUE", year))
+}
+
+func pick(en bool, it, eng string) string {
+	if en {
+		return eng
+	}
+	return it
+}
+
+// short cuts s to n runes with an ellipsis, on one line.
+func short(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// EnqueueNote queues a pre-rendered message for a person on a channel
+// under a unique key (sending the same key twice has no effect).
+func (e *Engine) EnqueueNote(ctx context.Context, tx *store.Store, org, key, personID, channel, kind string, p NotePayload, at time.Time) error {
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	if tx == nil {
+		tx = e.st
+	}
+	_, err = tx.Enqueue(ctx, []store.OutboxRow{{Org: org, Key: key, PersonID: personID, Channel: channel, Kind: kind,
+		Payload: string(payload), NextAttemptAt: store.Millis(at), CreatedAt: store.Millis(at)}})
+	return err
+}

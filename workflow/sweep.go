@@ -1,0 +1,336 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"sollecito/config"
+	"sollecito/store"
+	"sollecito/workflow/calendar"
+)
+
+// Channel names used in the outbox.
+const (
+	ChanTelegram = "telegram"
+	ChanEmail    = "email"
+	ChanConsole  = "console"
+)
+
+// ChannelSet says which outgoing channels are configured.
+type ChannelSet struct {
+	Telegram, Email bool
+	// Console: "auto" (only when neither Telegram nor e-mail is
+	// configured), "always" or "never".
+	Console string
+}
+
+// Entry is one line of a batched message: one step of one item.
+type Entry struct {
+	Item string `json:"item"`
+	Step string `json:"step"`
+	Kind string `json:"kind"` // reminder, nag, escalation
+	Late int    `json:"late,omitempty"`
+}
+
+// BatchPayload is the outbox payload of a sweep message.
+type BatchPayload struct {
+	At      time.Time `json:"at"`
+	Entries []Entry   `json:"entries"`
+}
+
+// Outbox kinds.
+const (
+	OutboxBatch   = "batch"
+	OutboxReceipt = "receipt"
+	OutboxDigest  = "digest"
+	OutboxReply   = "reply"
+	OutboxAdmin   = "admin"
+)
+
+// SweepResult says what a sweep did.
+type SweepResult struct {
+	Items         int // items looked at
+	Notifications int // item steps told to someone
+	Messages      int // outbox rows created
+}
+
+// Sweep looks at every item whose next moment has come, decides which
+// steps to tell whom, and records them, grouped into one outbox message per
+// person and channel, in one transaction: a crash anywhere leaves either
+// everything or nothing, and running it again creates no duplicate.
+//
+// Catch-up after downtime: a reminder is sent only on its own day (a stale
+// reminder is worthless); of the nags missed, only the latest is sent; each
+// missed escalation step is sent once.
+func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
+	snap := e.Snapshot()
+	now := e.now()
+	org := snap.Org()
+	var res SweepResult
+	items, err := e.st.DueItems(ctx, org, store.Millis(now), 1<<30)
+	if err != nil || len(items) == 0 {
+		return res, err
+	}
+	res.Items = len(items)
+	rc, err := e.recipientContext(ctx, snap, now)
+	if err != nil {
+		return res, err
+	}
+	today := snap.Cal.Today(now)
+	type target struct{ person, channel string }
+	groups := map[target][]Entry{}
+	var notes []store.Notification
+	advances := make([]advance, 0, len(items))
+	for _, it := range items {
+		due, _ := calendar.ParseDate(it.Due)
+		after := store.FromMillis(it.SweptUntil)
+		steps := snap.Policy.Steps(due, after, now)
+		next, ok := snap.Policy.Next(due, now)
+		adv := advance{key: it.Key, old: it.SweptUntil, swept: store.Millis(now)}
+		if ok {
+			adv.next = store.Millis(next)
+		}
+		advances = append(advances, adv)
+		for _, st := range catchUp(steps, today) {
+			entry := Entry{Item: it.Key, Step: st.Name, Kind: stepKindName(st.Kind), Late: st.Late}
+			for _, who := range rc.recipients(snap, it, st) {
+				for _, ch := range rc.channels(who) {
+					groups[target{who, ch}] = append(groups[target{who, ch}], entry)
+					notes = append(notes, store.Notification{Org: org, ItemKey: it.Key, Step: st.Name, Recipient: who, Channel: ch, CreatedAt: store.Millis(now)})
+				}
+			}
+		}
+	}
+	err = e.st.Tx(ctx, func(tx *store.Store) error {
+		lost := map[string]bool{}
+		for _, a := range advances {
+			won, err := tx.AdvanceItem(ctx, org, a.key, a.old, a.swept, a.next)
+			if err != nil {
+				return err
+			}
+			if !won {
+				lost[a.key] = true // another sweeper took it
+			}
+		}
+		targets := make([]target, 0, len(groups))
+		for t := range groups {
+			targets = append(targets, t)
+		}
+		sort.Slice(targets, func(i, j int) bool {
+			return targets[i].person+targets[i].channel < targets[j].person+targets[j].channel
+		})
+		var rows []store.OutboxRow
+		for _, t := range targets {
+			var entries []Entry
+			for _, en := range groups[t] {
+				if !lost[en.Item] {
+					entries = append(entries, en)
+				}
+			}
+			if len(entries) == 0 {
+				continue
+			}
+			payload, err := json.Marshal(BatchPayload{At: now.UTC(), Entries: entries})
+			if err != nil {
+				return err
+			}
+			rows = append(rows, store.OutboxRow{Org: org, Key: fmt.Sprintf("batch:%s:%s:%s", t.person, t.channel, now.UTC().Format(time.RFC3339Nano)),
+				PersonID: t.person, Channel: t.channel, Kind: OutboxBatch, Payload: string(payload),
+				NextAttemptAt: store.Millis(now), CreatedAt: store.Millis(now)})
+		}
+		rows, err := tx.Enqueue(ctx, rows)
+		if err != nil {
+			return err
+		}
+		ids := map[target]int64{}
+		for _, r := range rows {
+			ids[target{r.PersonID, r.Channel}] = r.ID
+		}
+		kept := notes[:0]
+		for _, n := range notes {
+			if !lost[n.ItemKey] {
+				n.OutboxID = ids[target{n.Recipient, n.Channel}]
+				kept = append(kept, n)
+			}
+		}
+		if err := tx.AddNotifications(ctx, kept); err != nil {
+			return err
+		}
+		res.Notifications, res.Messages = len(kept), len(rows)
+		return nil
+	})
+	if err != nil {
+		return SweepResult{}, fmt.Errorf("sweep: %w", err)
+	}
+	if res.Messages > 0 {
+		e.log.InfoContext(ctx, "sweep", slog.Int("items", res.Items), slog.Int("notifications", res.Notifications), slog.Int("messages", res.Messages))
+	}
+	return res, nil
+}
+
+type advance struct {
+	key              string
+	old, swept, next int64
+}
+
+func stepKindName(k StepKind) string {
+	switch k {
+	case StepReminder:
+		return "reminder"
+	case StepNag:
+		return "nag"
+	}
+	return "escalation"
+}
+
+// catchUp keeps the steps worth sending today: reminders of today only,
+// the latest nag, every escalation.
+func catchUp(steps []Step, today calendar.Date) []Step {
+	var out []Step
+	lastNag := -1
+	for i, s := range steps {
+		if s.Kind == StepNag {
+			lastNag = i
+		}
+	}
+	for i, s := range steps {
+		switch {
+		case s.Kind == StepReminder && s.Day != today:
+		case s.Kind == StepNag && i != lastNag:
+		default:
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// recipientContext is what deciding recipients needs, read once a sweep.
+type recipientContext struct {
+	today    calendar.Date
+	people   map[string]store.Person
+	bindings map[string]store.TelegramBinding
+	chans    ChannelSet
+}
+
+func (e *Engine) recipientContext(ctx context.Context, snap *Snapshot, now time.Time) (*recipientContext, error) {
+	people, err := e.st.People(ctx, snap.Org())
+	if err != nil {
+		return nil, err
+	}
+	bindings, err := e.st.Bindings(ctx, snap.Org())
+	if err != nil {
+		return nil, err
+	}
+	rc := &recipientContext{today: snap.Cal.Today(now), people: map[string]store.Person{}, bindings: bindings, chans: e.Channels()}
+	for _, p := range people {
+		rc.people[p.ID] = p
+	}
+	return rc, nil
+}
+
+// away reports whether a person is away today.
+func (rc *recipientContext) away(id string) bool {
+	p, ok := rc.people[id]
+	return ok && isAway(p, rc.today)
+}
+
+func isAway(p store.Person, day calendar.Date) bool {
+	if p.AwayFrom == "" {
+		return false
+	}
+	from, err1 := calendar.ParseDate(p.AwayFrom)
+	to, err2 := calendar.ParseDate(p.AwayTo)
+	return err1 == nil && err2 == nil && !day.Before(from) && !day.After(to)
+}
+
+// recipients returns who hears about step st of item it.
+func (rc *recipientContext) recipients(snap *Snapshot, it store.Item, st Step) []string {
+	var ids []string
+	switch st.Kind {
+	case StepReminder, StepNag:
+		for _, a := range strings.Split(it.Assignees, ",") {
+			if a != "" && !rc.away(a) {
+				ids = append(ids, a)
+			}
+		}
+	case StepEscalation:
+		ids = snap.escalationTargets(it, st.Notify)
+	}
+	return dedupe(ids)
+}
+
+// escalationTargets resolves an escalation step's target for an item.
+func (s *Snapshot) escalationTargets(it store.Item, notify string) []string {
+	o, _ := s.Objective(it.ObjectiveID)
+	switch notify {
+	case "responsabile":
+		if o != nil && o.Responsabile != "" {
+			return []string{o.Responsabile}
+		}
+	case "dirigente":
+		if o != nil {
+			if d, ok := s.Directorate(o.Directorate); ok && d.Dirigente != "" {
+				return []string{d.Dirigente}
+			}
+		}
+	case "coordinators":
+		return s.Coordinators()
+	default:
+		if _, ok := s.Person(notify); ok {
+			return []string{notify}
+		}
+	}
+	return nil
+}
+
+// Coordinators returns the coordinators' ids (configuration and role).
+func (s *Snapshot) Coordinators() []string {
+	ids := append([]string(nil), s.Config().Coordinators...)
+	for _, p := range s.Plan().People {
+		if p.HasRole(config.RoleCoordinator) {
+			ids = append(ids, p.ID)
+		}
+	}
+	return dedupe(ids)
+}
+
+// channels returns the channels a person is reached on: Telegram when
+// bound, otherwise e-mail; the console as configured.
+func (rc *recipientContext) channels(id string) []string {
+	p, ok := rc.people[id]
+	if !ok {
+		return nil
+	}
+	var out []string
+	if _, bound := rc.bindings[id]; bound && rc.chans.Telegram {
+		out = append(out, ChanTelegram)
+	} else if rc.chans.Email && p.Email != "" && !p.EmailFailing {
+		out = append(out, ChanEmail)
+	}
+	switch rc.chans.Console {
+	case "always":
+		out = append(out, ChanConsole)
+	case "auto":
+		if !rc.chans.Telegram && !rc.chans.Email {
+			out = append(out, ChanConsole)
+		}
+	}
+	return out
+}
+
+func dedupe(ids []string) []string {
+	seen := map[string]bool{}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
