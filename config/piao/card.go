@@ -27,7 +27,21 @@ var phaseNumRe = regexp.MustCompile(`^\s*[-–•]?\s*(\d{1,2})\)\s*`)
 func sortBody(body []srcLine) cardBody {
 	b := cardBody{fields: map[label][]piece{}}
 	cur := lNone
+	// labels left alone above DESCRIZIONE OBIETTIVO ("INDICATORI",
+	// "RISORSE UMANE") are debris of the page layout.
+	titleAt := -1
 	for i, l := range body {
+		if lb, _ := leadingLabel(l); lb == lTitle {
+			titleAt = i
+			break
+		}
+	}
+	for i, l := range body {
+		if i < titleAt {
+			if lb, m := leadingLabel(l); lb != lNone && lb != lTitle && strings.TrimSpace(l.text[m.end:]) == "" {
+				continue
+			}
+		}
 		if cur == lIndicators {
 			b.indLines = append(b.indLines, l)
 			continue

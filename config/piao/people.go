@@ -133,7 +133,7 @@ var (
 	parenRe    = regexp.MustCompile(`\([^)]*\)|_p\.t\.?|_p\.?t\.?`)
 	roleWords  = setOf(`area dei degli delle funzionari funzionario istruttori istruttore istrauttori direttivo direttivi tecnico tecnici amministrativo amministrativi operatori operatore esperti esperto collaboratori operai operaio qualificati qualificato agenti agente di polizia provinciale ufficiale ufficiali comandante addetto comunicazione programmatore esecutore impianti audiovisivi dt part-time d3 c e.q. e.q.: eq specialista specialisti specializzato cantonieri capo capi squadra geologo posizioni organizzative dirigente dirigenti incaricati elevata qualificazione e personale della d.o. iv tutti i dipendenti servizio referenti`)
 	genericRe  = regexp.MustCompile(`(?i)^(dirigent|tutti i dipendenti|funzionari incaricati)`)
-	nameWordRe = regexp.MustCompile(`^(?:[A-Z][a-zàèéìòù]+|[A-Z][a-z]?'[A-Z]?[a-zàèéìòù]*|De|Del|Della|Di|Lo|La|D'|Dell')$`)
+	nameWordRe = regexp.MustCompile(`^(?:[A-Z][a-zàèéìòù]+|[A-Z][a-z]{0,3}'[A-Z][a-zàèéìòù]+|De|Del|Della|Di|Lo|La|D'|Dell')$`)
 )
 
 // parseStaff reads the RISORSE UMANE text into people with their role as
@@ -176,10 +176,10 @@ func parseStaff(text string) (entries []staffEntry, leftover []string) {
 			}
 		case roleWords[low] && !(len(names) > 0 && nameWordRe.MatchString(tk) && (low == "di" || low == "c")) && !givenNames[tk]:
 			flush()
-			if !roleOpen {
+			if !roleOpen && !(i > 0 && toks[i-1] == ":") {
 				role = ""
-				roleOpen = true
 			}
+			roleOpen = true
 			role = strings.TrimSpace(role + " " + tk)
 		case nameWordRe.MatchString(tk) || strings.ToUpper(tk) == tk && len(tk) > 2:
 			roleOpen = false

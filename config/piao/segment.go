@@ -140,17 +140,26 @@ func sectionAt(lines []srcLine, a int) string {
 // unreverse detects a card whose lines were extracted bottom-up (the
 // indicator header before DESCRIZIONE OBIETTIVO) and restores their order.
 func unreverse(body []srcLine) ([]srcLine, bool) {
-	first, title := -1, -1
+	title, firstQuant := -1, len(body)
 	for i, l := range body {
-		lb, _ := leadingLabel(l)
-		if first < 0 && (lb == lIndHeader || lb == lIndicators || lb == lStaff) {
-			first = i
+		if isQuantLine(l) && i < firstQuant {
+			firstQuant = i
 		}
-		if lb == lTitle && title < 0 {
+		if lb, _ := leadingLabel(l); lb == lTitle && i < firstQuant {
 			title = i
 		}
 	}
-	if first < 0 || title < 0 || first > title {
+	if title < 0 {
+		return body, false
+	}
+	// reversed cards show the body's labels above the title.
+	seen := map[label]bool{}
+	for _, l := range body[:title] {
+		if lb, _ := leadingLabel(l); lb == lOutcome || lb == lPhases || lb == lStakeholder || lb == lMissione || lb == lProgramma {
+			seen[lb] = true
+		}
+	}
+	if len(seen) < 2 || !seen[lPhases] {
 		return body, false
 	}
 	out := make([]srcLine, 0, len(body))

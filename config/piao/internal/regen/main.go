@@ -2,7 +2,10 @@
 // the people file and the review report, for regenerating
 // examples/lecco-2024 before correcting it by hand:
 //
-//	go run ./config/piao/internal/regen config/piao/testdata/seed.txt /tmp/out
+//	go run ./config/piao/internal/regen SEED.txt DIR [corrections.yaml]
+//
+// With a corrections file (examples/lecco-2024/corrections.yaml) it applies
+// the hand corrections after the import.
 package main
 
 import (
@@ -16,8 +19,8 @@ import (
 func main() { os.Exit(run(os.Args[1:])) }
 
 func run(args []string) int {
-	if len(args) != 2 {
-		fmt.Fprintln(os.Stderr, "uso: regen FILE.txt DIR")
+	if len(args) != 2 && len(args) != 3 {
+		fmt.Fprintln(os.Stderr, "uso: regen FILE.txt DIR [correzioni.yaml]")
 		return 2
 	}
 	text, err := os.ReadFile(args[0])
@@ -29,6 +32,17 @@ func run(args []string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
+	}
+	if len(args) == 3 {
+		c, err := readCorrections(args[2])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if err := c.apply(res); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
 	}
 	res.Plan.PeopleFile = "people.yaml"
 	plan, err := piao.MarshalPlanYAML(res.Plan)

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"go.yaml.in/yaml/v3"
+
+	"sollecito/config"
+	"sollecito/config/piao"
+)
+
+// corrections are the changes made by hand after checking the import
+// against the document. Each names what it replaces and why, so a reader
+// can check it again and a new import can be corrected the same way.
+type corrections struct {
+	Directorates []fix `yaml:"directorates"`
+	People       []fix `yaml:"people"`
+	Objectives   []fix `yaml:"objectives"`
+}
+
+// fix replaces the fields it names in the item with the given id (code for
+// directorates). Indicators inside an objective fix are matched by id;
+// unknown indicator ids are appended. Remove drops the item.
+type fix struct {
+	ID     string         `yaml:"id"`
+	Why    string         `yaml:"why"`
+	Remove bool           `yaml:"remove"`
+	Set    map[string]any `yaml:"set"`
+}
+
+func readCorrections(path string) (corrections, error) {
+	var c corrections
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("read corrections: %w", err)
+	}
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		return c, fmt.Errorf("decode corrections %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// overlay copies fields of set over v (a struct pointer) through YAML.
+func overlay(v any, set map[string]any) error {
+	data, err := yaml.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	for k, x := range set {
+		if k == "indicators" {
+			continue
+		}
+		m[k] = x
+	}
+	data, err = yaml.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	return yaml.Unmarshal(data, v)
+}
+
+func (c corrections) apply(res *piao.Result) error {
+	p := &res.Plan
+	for _, f := range c.Directorates {
+		found := false
+		for i := range p.Directorates {
+			if p.Directorates[i].Code == f.ID {
+				found = true
+				if err := overlay(&p.Directorates[i], f.Set); err != nil {
+					return fmt.Errorf("directorate %s: %w", f.ID, err)
+				}
+			}
+		}
+		if !found {
+			return fmt.Errorf("directorate %s: not in the import", f.ID)
+		}
+	}
+	for _, f := range c.People {
+		i := indexPerson(res.People, f.ID)
+		switch {
+		case f.Remove && i >= 0:
+			res.People = append(res.People[:i], res.People[i+1:]...)
+		case i >= 0:
+			if err := overlay(&res.People[i], f.Set); err != nil {
+				return fmt.Errorf("person %s: %w", f.ID, err)
+			}
+		default:
+			np := config.Person{ID: f.ID}
+			if err := overlay(&np, f.Set); err != nil {
+				return fmt.Errorf("person %s: %w", f.ID, err)
+			}
+			res.People = append(res.People, np)
+		}
+	}
+	for _, f := range c.Objectives {
+		i := -1
+		for j := range p.Objectives {
+			if p.Objectives[j].ID == f.ID {
+				i = j
+			}
+		}
+		if i < 0 {
+			return fmt.Errorf("objective %s: not in the import", f.ID)
+		}
+		o := &p.Objectives[i]
+		if err := overlay(o, f.Set); err != nil {
+			return fmt.Errorf("objective %s: %w", f.ID, err)
+		}
+		inds, _ := f.Set["indicators"].([]any)
+		for _, x := range inds {
+			m, _ := x.(map[string]any)
+			id, _ := m["id"].(string)
+			j := -1
+			for k := range o.Indicators {
+				if o.Indicators[k].ID == id {
+					j = k
+				}
+			}
+			if j < 0 {
+				o.Indicators = append(o.Indicators, config.Indicator{ID: id})
+				j = len(o.Indicators) - 1
+			}
+			if err := overlay(&o.Indicators[j], m); err != nil {
+				return fmt.Errorf("indicator %s: %w", id, err)
+			}
+		}
+	}
+	return nil
+}
+
+func indexPerson(ps []config.Person, id string) int {
+	for i := range ps {
+		if ps[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
