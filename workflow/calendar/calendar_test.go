@@ -334,3 +334,23 @@ func TestNoAllocations(t *testing.T) {
 		t.Errorf("calendar queries allocate %.1f times per run, want 0", allocs)
 	}
 }
+
+// TestConcurrentUse: goroutines that fill the year cache at the same time
+// see the same answers (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	cal := lecco()
+	ref := lecco()
+	done := make(chan [2]Date, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			due := D(2020+g, time.January, 8)
+			done <- [2]Date{due, cal.WorkingDaysBefore(due, 10)}
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		got := <-done
+		if want := ref.WorkingDaysBefore(got[0], 10); got[1] != want {
+			t.Errorf("WorkingDaysBefore(%s, 10) = %s concurrently, want %s", got[0], got[1], want)
+		}
+	}
+}

@@ -49,6 +49,9 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// MarshalText writes the kind's name, so JSON shows "yearly", not 2.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 type unit int
 
 const (
