@@ -8,6 +8,9 @@ import (
 	"sollecito/workflow/calendar"
 )
 
+// parseTokens reads normalised words into a rule, or says why it cannot:
+// leading filler words and "entro" are dropped, then the alternatives are
+// tried in order.
 func parseTokens(toks []string) (Rule, reason) {
 	d := &diag{}
 	p := parser{toks: toks, d: d}
@@ -19,8 +22,7 @@ func parseTokens(toks []string) (Rule, reason) {
 	} else if p.seq("non", "oltre") {
 		entro = true
 	}
-	start := p.pos
-	if len(toks) == start {
+	if p.end() {
 		return Rule{}, reasonEmpty
 	}
 	for _, alt := range alternatives {
@@ -60,9 +62,6 @@ func classify(p parser, d *diag) reason {
 			}
 			return reasonUnknownStart
 		}
-	}
-	if d.badDate {
-		return reasonBadDate
 	}
 	return reasonUnknown
 }

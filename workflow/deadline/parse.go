@@ -209,7 +209,7 @@ func (p *parser) offset() (offset, bool) {
 	}
 	var o offset
 	switch {
-	case p.word("giorni", "giorno", "gg", "g", "giorni'"):
+	case p.word("giorni", "giorno", "gg", "g"):
 		o = offset{n: n, unit: unitDays}
 	case p.word("settimane", "settimana"):
 		o = offset{n: 7 * n, unit: unitDays}
