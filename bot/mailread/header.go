@@ -178,10 +178,11 @@ func hasForwardPrefix(subject string) bool {
 }
 
 // isPECEnvelope reports whether h is the header of an Italian certified-mail
-// transport envelope (busta di trasporto), which carries the real message as
-// postacert.eml.
+// transport envelope (busta di trasporto, or busta di anomalia), which carries
+// the real message as postacert.eml. Receipts (X-Ricevuta) are not envelopes.
 func isPECEnvelope(h message.Header) bool {
-	if strings.EqualFold(strings.TrimSpace(h.Get("X-Trasporto")), "posta-certificata") {
+	switch strings.ToLower(strings.TrimSpace(h.Get("X-Trasporto"))) {
+	case "posta-certificata", "errore":
 		return true
 	}
 	subject, _ := (&mail.Header{Header: h}).Subject()

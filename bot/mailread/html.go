@@ -385,7 +385,14 @@ var signatureIDs = map[string]bool{
 // isQuoteOrSignature reports whether an element, with its content, is a
 // quote, an attribution or a signature.
 func isQuoteOrSignature(name string, a map[string]string) bool {
-	if name == "blockquote" || signatureIDs[strings.ToLower(a["id"])] {
+	if name == "blockquote" {
+		// Gmail's indent button makes a blockquote without a border: that
+		// is the author's own text, not a quote.
+		style := strings.ToLower(strings.Join(strings.Fields(a["style"]), ""))
+		indent := strings.Contains(style, "border:none") && a["type"] == "" && a["class"] == ""
+		return !indent
+	}
+	if signatureIDs[strings.ToLower(a["id"])] {
 		return true
 	}
 	for _, class := range strings.Fields(strings.ToLower(a["class"])) {

@@ -76,6 +76,11 @@ func TestHTMLToText(t *testing.T) {
 			want: "IND-01: 85%\nIND-02: sì",
 		},
 		{
+			name: "gmail indent is the author's text",
+			in:   `<div>Nota:</div><blockquote style="margin:0 0 0 40px;border:none;padding:0px"><div>valore 12</div></blockquote>`,
+			want: "Nota:\nvalore 12",
+		},
+		{
 			name: "words split by inline tags stay joined",
 			in:   "<span>28</span><span>,5</span> <i>giorni</i>",
 			want: "28,5 giorni",

@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-message"
@@ -63,7 +64,7 @@ type Mail struct {
 	// forwarder wrote above the forwarded block.
 	Text string
 	// HTMLOnly is true when Text was read from an HTML body because the
-	// mail had no text/plain one.
+	// mail had no text/plain body, or only a blank one.
 	HTMLOnly bool
 	// Forwarded is true when the mail forwards another one (subject prefix,
 	// forward separator or attached message). The forwarded block is never
@@ -172,7 +173,7 @@ func parseMessage(raw []byte, depth int) (*Mail, error) {
 
 	var forwardMarker bool
 	switch {
-	case b.plain != "":
+	case strings.TrimSpace(b.plain) != "" || (b.plain != "" && strings.TrimSpace(b.html) == ""):
 		m.Text, forwardMarker = stripQuoted(unflowIf(b.plain, b.plainFlowed, b.plainDelSp))
 	case b.html != "":
 		m.Text, forwardMarker = stripQuoted(HTMLToText(b.html))

@@ -243,6 +243,12 @@ func TestParseBodies(t *testing.T) {
 			want: "12",
 		},
 		{
+			name: "blank text alternative gives way to the html one",
+			raw: "From: a@x.it\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\r\n\r\n" +
+				"--b\r\nContent-Type: text/html\r\n\r\n<div>12</div><blockquote>30</blockquote>\r\n--b--\r\n",
+			want: "12",
+		},
+		{
 			name: "missing content type is plain text",
 			raw:  "From: a@x.it\r\n\r\n12\r\n",
 			want: "12",

@@ -38,7 +38,11 @@ var (
 	// headerInlineRE matches a header block folded onto one line.
 	headerInlineRE = regexp.MustCompile(`\s\*?(Inviato|Sent|Data|Date)\s*:\*?\s.*\s\*?(A|To|Oggetto|Subject)\s*:`)
 	// attributionEndRE matches the end of an attribution line.
-	attributionEndRE = regexp.MustCompile(`(?i)(^|\s)(ha scritto|hanno scritto|scritto|wrote|scrisse|a écrit|schrieb|escribió)\s*:$`)
+	// A bare "scritto:" is Gmail's wrap of "ha scritto:" onto a new line.
+	attributionEndRE = regexp.MustCompile(`(?i)((^|\s)(ha scritto|hanno scritto|wrote|scrisse|a écrit|schrieb|escribió)|^scritto)\s*:$`)
+	// notesAttributionRE matches the attribution of HCL (Lotus) Notes, which
+	// ends with the date and time: "X <x@y> ha scritto il 23/06/2026 09:00:00:".
+	notesAttributionRE = regexp.MustCompile(`(?i)\s(ha scritto il|wrote on)\s.*\d{1,2}[:.]\d{2}([:.]\d{2})?\s*(AM|PM)?\s*:$`)
 	// attributionStartRE matches how attribution lines begin.
 	attributionStartRE = regexp.MustCompile(`(?i)^(il|on|in data|le|am|el|em|op|den)\s`)
 	// attributionDetailRE matches what real attribution lines contain: a
@@ -70,6 +74,9 @@ scan:
 			phoneSignatureRE.MatchString(t) && len(t) < 80,
 			t == "--" && strings.HasPrefix(line, "--"),
 			headerBlockAt(lines, i):
+			cut = i
+			break scan
+		case notesAttributionRE.MatchString(t):
 			cut = i
 			break scan
 		case separatorRE.MatchString(t) || forwardIntroRE.MatchString(t):

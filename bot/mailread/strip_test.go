@@ -196,3 +196,39 @@ func TestStripQuotedAttributionWrappedBeforeScritto(t *testing.T) {
 		t.Errorf("StripQuoted() = %q, want %q", got, "Sì, fatto")
 	}
 }
+
+func TestStripQuotedMoreClients(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{
+			name: "notes attribution with date and time",
+			in:   "17\n\nSollecito <sollecito@comune.example.it> ha scritto il 23/06/2026 09:00:00:\n\nTarget: < 30 giorni\n",
+			want: "17",
+		},
+		{
+			name: "notes header block with tabs",
+			in:   "17\n\nDa:\tSollecito <sollecito@comune.example.it>\nA:\tMario Rossi\nData:\t23/06/2026 09:00\nOggetto:\tPromemoria\n\nTarget 30",
+			want: "17",
+		},
+		{
+			name: "libero original message separator",
+			in:   "17\n\n----Messaggio originale----\nDa: sollecito@comune.example.it\nData: 23-giu-2026 9.00\nTarget 30",
+			want: "17",
+		},
+		{
+			name: "a person's 'ho scritto:' is kept",
+			in:   "Il 12/05 vi ho scritto:\n28,5",
+			want: "Il 12/05 vi ho scritto:\n28,5",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := StripQuoted(tc.in); got != tc.want {
+				t.Errorf("StripQuoted() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
