@@ -16,6 +16,7 @@ func TestParseLines(t *testing.T) {
 		{"single value with note lines", "92,5%\ndue corsi rinviati\na gennaio", []Line{{Raw: "92,5%\ndue corsi rinviati\na gennaio"}}},
 		{"value label", "Valore: 92%", []Line{{Raw: "92%"}}},
 		{"value label with note label", "Valore: 92%\nNota: stima provvisoria", []Line{{Raw: "92%\nNota: stima provvisoria"}}},
+		{"reason label is not a code", "n.a.\nMotivo: servizio chiuso", []Line{{Raw: "n.a.\nMotivo: servizio chiuso"}}},
 		{"note label alone is not a code", "88%\nnote: dato parziale", []Line{{Raw: "88%\nnote: dato parziale"}}},
 		{"one code", "A1: 92%", []Line{{Ref: "A1", Raw: "92%"}}},
 		{"several codes", "A1: 92%\r\nA2: sì\nob-3.ind_2 : 45/50 - due in corso",
@@ -70,5 +71,12 @@ func TestParseLinesThenParse(t *testing.T) {
 	}
 	if v.Number != 92.5 || v.Note != "due corsi rinviati" {
 		t.Errorf("got %+v", v)
+	}
+	lines, err = ParseLines("Valore: 92%\nNota: stima")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err = Parse(lines[0].Raw, KindPercent, Options{}); err != nil || v.Number != 92 || v.Note != "stima" {
+		t.Errorf("labelled value and note: got %+v, %v", v, err)
 	}
 }

@@ -135,8 +135,8 @@ func cutNA(s string) (string, bool) {
 }
 
 // cleanReason strips the separator people put between "n.a." and the
-// reason (one of ": ; , . -"), and one pair of parentheses around the
-// whole reason.
+// reason (one of ": ; , . -"), a "Motivo:" label, and one pair of
+// parentheses around the whole reason.
 func cleanReason(s string) string {
 	s = strings.TrimSpace(s)
 	for _, sep := range []string{":", ";", ",", ".", "-", "–", "—"} {
@@ -145,6 +145,7 @@ func cleanReason(s string) string {
 			break
 		}
 	}
+	s = reasonLabel.ReplaceAllString(s, "")
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") && closes(s) == len(s)-1 {
 		s = strings.TrimSpace(s[1 : len(s)-1])
 	}
@@ -153,6 +154,8 @@ func cleanReason(s string) string {
 	}
 	return s
 }
+
+var reasonLabel = regexp.MustCompile(`(?i)^(?:motivo|motivazione|reason)\s*:\s*`)
 
 // closes returns the index of the parenthesis that closes the one at s[0],
 // or -1.

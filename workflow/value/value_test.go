@@ -48,6 +48,7 @@ func TestParseAccepts(t *testing.T) {
 		{"ratio zero numerator", "0/12", KindRatio, Value{Number: 0, Numerator: 0, Denominator: 12}},
 		{"ratio with spaces and note", "45 / 50 - 5 in corso", KindRatio, Value{Number: 90, Numerator: 45, Denominator: 50, Note: "5 in corso"}},
 		{"ratio as percentage", "90%", KindRatio, Value{Number: 90}},
+		{"ratio out of", "45 out of 50", KindRatio, Value{Number: 90, Numerator: 45, Denominator: 50}},
 		{"ratio as formatted", "45/50 (90%)", KindRatio, Value{Number: 90, Numerator: 45, Denominator: 50}},
 		{"yes accented", "sì", KindYesNo, Value{Bool: true}},
 		{"yes plain", "Si", KindYesNo, Value{Bool: true}},
@@ -57,6 +58,8 @@ func TestParseAccepts(t *testing.T) {
 		{"rispettati", "rispettati", KindYesNo, Value{Bool: true}},
 		{"non rispettato", "non rispettato", KindYesNo, Value{Bool: false}},
 		{"raggiunto", "raggiunto", KindYesNo, Value{Bool: true}},
+		{"not met", "not met", KindYesNo, Value{Bool: false}},
+		{"days in dd-mm-yyyy", "31-01-2024", KindDate, Value{Date: calendar.D(2024, 1, 31)}},
 		{"non raggiunto with note", "non raggiunto, ritardo della Regione", KindYesNo, Value{Bool: false, Note: "ritardo della Regione"}},
 		{"yes with punctuation", "sì.", KindYesNo, Value{Bool: true}},
 		{"date slashes", "31/01/2024", KindDate, Value{Date: calendar.D(2024, 1, 31)}},
@@ -72,6 +75,7 @@ func TestParseAccepts(t *testing.T) {
 		{"na slash", "N/A nessuna richiesta", KindRatio, Value{NA: true, Reason: "nessuna richiesta"}},
 		{"non applicabile", "non applicabile (progetto sospeso)", KindDate, Value{NA: true, Reason: "progetto sospeso"}},
 		{"na for yes/no", "N.A. perché il bando è slittato", KindYesNo, Value{NA: true, Reason: "perché il bando è slittato"}},
+		{"na with reason label", "n.a.\nMotivo: servizio chiuso", KindPercent, Value{NA: true, Reason: "servizio chiuso"}},
 		{"na on several lines", "n.a.\nnessun procedimento nel semestre", KindDays, Value{NA: true, Reason: "nessun procedimento nel semestre"}},
 	}
 	for _, tc := range tests {
@@ -110,6 +114,7 @@ func TestParseRefuses(t *testing.T) {
 		{"number as text", "tanti", KindNumber, Options{}, CodeNotNumber},
 		{"days negative", "-2 giorni", KindDays, Options{}, CodeNegative},
 		{"days in weeks", "2 settimane", KindDays, Options{}, CodeWrongUnit},
+		{"days in months", "3 mesi", KindDays, Options{}, CodeWrongUnit},
 		{"days as words", "pochi giorni", KindDays, Options{}, CodeNotNumber},
 		{"count negative", "-1", KindCount, Options{}, CodeNegative},
 		{"count with decimals", "2,5", KindCount, Options{}, CodeNotInteger},
