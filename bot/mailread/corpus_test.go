@@ -120,3 +120,23 @@ func checkReading(t *testing.T, variant string, m *Mail, exp expectation) {
 		}
 	}
 }
+
+// BenchmarkParse reads every corpus mail once per iteration.
+func BenchmarkParse(b *testing.B) {
+	var raws [][]byte
+	for _, path := range corpusFiles(b) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		raws = append(raws, raw)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, raw := range raws {
+			if _, err := Parse(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

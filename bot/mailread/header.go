@@ -131,9 +131,16 @@ func firstID(h mail.Header, key string) string {
 	return ""
 }
 
+// maxAddrs bounds each address list, so that a header naming thousands of
+// recipients cannot make reading quadratic.
+const maxAddrs = 500
+
 // appendUnique appends the values of add that list does not hold yet.
 func appendUnique(list []string, add ...string) []string {
 	for _, a := range add {
+		if len(list) >= maxAddrs {
+			break
+		}
 		dup := false
 		for _, l := range list {
 			if l == a {

@@ -235,16 +235,40 @@ func (c *htmlConverter) endTag(name string) {
 	}
 }
 
-// skipRawText moves past the end tag of a raw-text element.
+// skipRawText moves past the end tag of a raw-text element. A <head> also
+// ends where <body> begins, for senders that never close it.
 func (c *htmlConverter) skipRawText(name string) {
-	lower := strings.ToLower(c.src[c.pos:])
-	end := strings.Index(lower, "</"+name)
+	end := indexFold(c.src, c.pos, "</"+name)
+	if name == "head" {
+		if body := indexFold(c.src, c.pos, "<body"); body >= 0 && (end < 0 || body < end) {
+			c.pos = body
+			return
+		}
+	}
 	if end < 0 {
 		c.pos = len(c.src)
 		return
 	}
-	c.pos += end
+	c.pos = end
 	c.skipPast(">")
+}
+
+// indexFold returns the index of the first case-insensitive occurrence of
+// the ASCII string sub in s at or after from, or -1. It does not copy s, so
+// many raw-text elements in one mail stay linear.
+func indexFold(s string, from int, sub string) int {
+	for i := from; i+len(sub) <= len(s); {
+		j := strings.IndexByte(s[i:], sub[0])
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if i+len(sub) <= len(s) && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+		i++
+	}
+	return -1
 }
 
 // newline ends the current line; forced adds one even on an empty line

@@ -81,6 +81,11 @@ func TestHTMLToText(t *testing.T) {
 			want: "Nota:\nvalore 12",
 		},
 		{
+			name: "raw text end tags in any case, unclosed head ends at body",
+			in:   "<HEAD><TITLE>99</TITLE><BODY><STYLE>p{}</Style><P>12</P>",
+			want: "12",
+		},
+		{
 			name: "words split by inline tags stay joined",
 			in:   "<span>28</span><span>,5</span> <i>giorni</i>",
 			want: "28,5 giorni",
