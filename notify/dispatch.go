@@ -76,6 +76,9 @@ type Config struct {
 	Lease       time.Duration // how long a claimed row is ours (default 5m)
 	Workers     int           // rows sent at once (default 8)
 	BatchSize   int           // rows claimed at once (default 64)
+	// Fault, when set, is called at named points of a send; an error
+	// abandons the row there as a crash would (tests).
+	Fault func(point string) error
 }
 
 // Dispatcher sends due outbox rows. The database is the state: a crash at
@@ -170,6 +173,9 @@ func (d *Dispatcher) sendOne(ctx context.Context, row store.OutboxRow) {
 		d.retry(ctx, row, fmt.Errorf("canale %s non disponibile", row.Channel), 0, log)
 		return
 	}
+	if d.fault("dispatch:claimed") {
+		return
+	}
 	msg, err := d.comp.Compose(ctx, row)
 	if err != nil {
 		d.fail(ctx, row, fmt.Errorf("compose: %w", err), log)
@@ -182,8 +188,14 @@ func (d *Dispatcher) sendOne(ctx context.Context, row store.OutboxRow) {
 		return
 	}
 	msg.OutboxID, msg.Key, msg.Channel = row.ID, row.Key, row.Channel
+	if d.fault("dispatch:composed") {
+		return
+	}
 	ext, err := ch.Send(ctx, msg)
 	if err == nil {
+		if d.fault("dispatch:accepted") {
+			return
+		}
 		if err := d.out.MarkSent(ctx, row.ID, d.now(), ext); err != nil {
 			log.ErrorContext(ctx, "mark sent", slog.Any("error", err))
 		}
@@ -200,6 +212,11 @@ func (d *Dispatcher) sendOne(ctx context.Context, row store.OutboxRow) {
 		wait = ra.RetryAfter()
 	}
 	d.retry(ctx, row, err, wait, log)
+}
+
+// fault reports whether a test wants the send abandoned at point.
+func (d *Dispatcher) fault(point string) bool {
+	return d.cfg.Fault != nil && d.cfg.Fault(point) != nil
 }
 
 func (d *Dispatcher) retry(ctx context.Context, row store.OutboxRow, err error, wait time.Duration, log *slog.Logger) {

@@ -27,6 +27,10 @@ type Options struct {
 	// Channels are the outgoing channels configured (console only when
 	// nothing else is).
 	Channels ChannelSet
+	// Fault, when set, is called at named points inside the sweep's
+	// transaction; an error aborts it there as a crash would. Tests use it
+	// to show that no point loses or duplicates anything.
+	Fault func(point string) error
 }
 
 // Engine is the running domain: one configuration and plan in force at a
@@ -41,11 +45,12 @@ type Engine struct {
 	mu    sync.RWMutex
 	cur   *Snapshot
 	chans ChannelSet
+	fault func(point string) error
 }
 
 // New builds an engine and applies l (syncing the plan into the store).
 func New(ctx context.Context, st *store.Store, l *config.Loaded, opt Options) (*Engine, error) {
-	e := &Engine{st: st, now: opt.Clock, log: opt.Logger, chans: opt.Channels}
+	e := &Engine{st: st, now: opt.Clock, log: opt.Logger, chans: opt.Channels, fault: opt.Fault}
 	if e.chans.Console == "" {
 		e.chans.Console = l.Config.Dispatch.Console
 	}
@@ -73,6 +78,13 @@ func (e *Engine) SetChannels(c ChannelSet) {
 	e.mu.Lock()
 	e.chans = c
 	e.mu.Unlock()
+}
+
+func (e *Engine) at(point string) error {
+	if e.fault == nil {
+		return nil
+	}
+	return e.fault(point)
 }
 
 // Now returns the engine's current time.

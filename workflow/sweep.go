@@ -117,6 +117,9 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 				lost[a.key] = true // another sweeper took it
 			}
 		}
+		if err := e.at("sweep:items-advanced"); err != nil {
+			return err
+		}
 		targets := make([]target, 0, len(groups))
 		for t := range groups {
 			targets = append(targets, t)
@@ -147,6 +150,9 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		if err != nil {
 			return err
 		}
+		if err := e.at("sweep:outbox-created"); err != nil {
+			return err
+		}
 		ids := map[target]int64{}
 		for _, r := range rows {
 			ids[target{r.PersonID, r.Channel}] = r.ID
@@ -162,7 +168,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			return err
 		}
 		res.Notifications, res.Messages = len(kept), len(rows)
-		return nil
+		return e.at("sweep:notifications-created")
 	})
 	if err != nil {
 		return SweepResult{}, fmt.Errorf("sweep: %w", err)

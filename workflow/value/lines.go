@@ -34,9 +34,18 @@ var (
 	}
 )
 
+// headerLabels start lines that mail clients and signatures write ("Da:",
+// "Oggetto:", "Tel:"); they are never indicator references.
+var headerLabels = map[string]bool{
+	"da": true, "from": true, "a": true, "to": true, "cc": true, "ccn": true, "bcc": true,
+	"oggetto": true, "subject": true, "inviato": true, "sent": true, "data": true, "date": true,
+	"tel": true, "tel.": true, "telefono": true, "cell": true, "cell.": true, "fax": true,
+	"email": true, "e-mail": true, "mail": true, "pec": true, "web": true, "http": true, "https": true,
+}
+
 func isLabel(code string) bool {
 	c := strings.ToLower(code)
-	return valueLabels[c] || noteLabels[c]
+	return valueLabels[c] || noteLabels[c] || headerLabels[c]
 }
 
 // ErrNoValue is returned by ParseLines for a body with no text.
@@ -67,6 +76,8 @@ func (e *DuplicateRefError) Localize(lang string) string {
 //     valueLabels and noteLabels) does not count as a CODE: with no CODE lines, "Valore: 92%"
 //     gives the Line {"", "92%"}; with CODE lines, label lines and other
 //     lines without a CODE (greetings, signatures) are ignored;
+//   - mail header and signature labels ("Da:", "Oggetto:", "Tel:", see
+//     headerLabels) and URLs are not CODEs either;
 //   - a reference given twice is an error (*DuplicateRefError); refs are
 //     compared case-insensitively and returned as written.
 //

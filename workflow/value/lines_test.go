@@ -25,6 +25,8 @@ func TestParseLines(t *testing.T) {
 			[]Line{{Ref: "A1", Raw: "92%"}, {Ref: "A2", Raw: "no"}}},
 		{"label lines ignored with codes", "A1: 92%\nNota: A2 arriva la prossima settimana",
 			[]Line{{Ref: "A1", Raw: "92%"}}},
+		{"header and signature lines are not codes", "A1: 80%\nTel: 0341 123456\nDa: Mario Rossi\nOggetto: Re: sollecito\nhttps://www.provincia.lecco.it",
+			[]Line{{Ref: "A1", Raw: "80%"}}},
 		{"time of day is not a code", "12:30 consegnato", []Line{{Raw: "12:30 consegnato"}}},
 		{"na with colon is not a code", "n.a.: servizio chiuso", []Line{{Raw: "n.a.: servizio chiuso"}}},
 		{"code with na", "B2: n.a. - nessuna richiesta", []Line{{Ref: "B2", Raw: "n.a. - nessuna richiesta"}}},
