@@ -85,6 +85,8 @@ scan:
 			cut = i
 			break scan
 		case attributionEndRE.MatchString(t):
+			// The attribution starts on the nearest line above (at most
+			// two, for wrapped ones) that begins like one.
 			start := i
 			for k := i; k >= 0 && k >= i-2; k-- {
 				if strings.TrimSpace(lines[k]) == "" || isQuoted(lines[k]) {
@@ -92,6 +94,7 @@ scan:
 				}
 				if attributionStartRE.MatchString(strings.TrimSpace(lines[k])) {
 					start = k
+					break
 				}
 			}
 			next := nextNonBlank(lines, i+1)

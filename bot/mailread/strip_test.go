@@ -219,6 +219,11 @@ func TestStripQuotedMoreClients(t *testing.T) {
 			want: "17",
 		},
 		{
+			name: "the person's line right above the attribution is kept",
+			in:   "Il valore è 28,5\nOn Tue, Jun 23, 2026 at 9:00 AM Sollecito <s@x.it> wrote:\n> Target 30\n",
+			want: "Il valore è 28,5",
+		},
+		{
 			name: "a person's 'ho scritto:' is kept",
 			in:   "Il 12/05 vi ho scritto:\n28,5",
 			want: "Il 12/05 vi ho scritto:\n28,5",
