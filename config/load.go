@@ -95,14 +95,16 @@ func Load(opt Options) (*Loaded, error) {
 		return nil, &LoadError{Problems: Problems{{File: cfgName, It: err.Error(), En: err.Error()}}}
 	}
 	l.ConfigFile = cfgName
-	cfgLines, ps := decodeYAML(cfgName, cfgData, &l.Config)
+	cfgLines, ps, cfgBroken := decodeYAML(cfgName, cfgData, &l.Config)
 	probs = append(probs, ps...)
 	probs = append(probs, applyEnv(&l.Config, lookup)...)
 	if opt.DataDir != "" {
 		l.Config.DataDir = opt.DataDir
 	}
 	cfgC := collector{file: cfgName, lines: cfgLines, out: &probs}
-	validateConfig(&l.Config, cfgC)
+	if !cfgBroken {
+		validateConfig(&l.Config, cfgC)
+	}
 
 	planPath := opt.PlanPath
 	if planPath == "" {
@@ -116,8 +118,11 @@ func Load(opt Options) (*Loaded, error) {
 		return nil, finish(probs)
 	}
 	l.PlanFile = planName
-	planLines, ps := decodeYAML(planName, planData, &l.Plan)
+	planLines, ps, planBroken := decodeYAML(planName, planData, &l.Plan)
 	probs = append(probs, ps...)
+	if planBroken {
+		return nil, finish(probs)
+	}
 	planC := collector{file: planName, lines: planLines, out: &probs}
 
 	pc := planChecks{periods: map[string]bool{}, phrase: opt.CheckPhrase, people: planC}
@@ -137,6 +142,9 @@ func Load(opt Options) (*Loaded, error) {
 		l.Plan.People = append(people, l.Plan.People...)
 	}
 	validatePlan(&l.Plan, planC, pc)
+	if cfgBroken {
+		return nil, finish(probs)
+	}
 	known := map[string]bool{}
 	for _, p := range l.Plan.People {
 		known[p.ID] = true
@@ -179,7 +187,7 @@ func loadPeople(path string, out *Problems) ([]Person, collector, Problems) {
 		return nil, collector{file: path, lines: lineIndex{}, out: out}, Problems{{File: path, It: msg, En: "cannot read the people file: " + errNoSecret(err).Error()}}
 	}
 	var pf peopleFile
-	lines, ps := decodeYAML(path, data, &pf)
+	lines, ps, _ := decodeYAML(path, data, &pf)
 	// Paths inside the people file are "people[i]" as in the plan.
 	return pf.People, collector{file: path, lines: lines, out: out}, ps
 }

@@ -130,16 +130,16 @@ func validatePlan(p *Plan, c collector, pc planChecks) {
 		case !idRe.MatchString(o.ID):
 			c.errorf(path+".id", "obiettivo %d: id mancante o non valido %q", "objective %d: id missing or invalid %q", i+1, o.ID)
 		case objIDs[o.ID]:
-			c.errorf(path+".id", "objective %q: id duplicato", "%s: duplicate id", o.ID)
+			c.errorf(path+".id", "obiettivo %q: id duplicato", "objective %q: duplicate id", o.ID)
 		}
 		objIDs[o.ID] = true
 		if strings.TrimSpace(o.Title) == "" {
-			c.errorf(path+".title", "objective %q: titolo mancante", "%s: title missing", o.ID)
+			c.errorf(path+".title", "obiettivo %q: titolo mancante", "objective %q: title missing", o.ID)
 		}
 		if !dirs[o.Directorate] {
-			c.errorf(path+".directorate", "objective %q: direzione sconosciuta %q", "%s: unknown directorate %q", o.ID, o.Directorate)
+			c.errorf(path+".directorate", "obiettivo %q: direzione sconosciuta %q", "objective %q: unknown directorate %q", o.ID, o.Directorate)
 		} else if o.Service != "" && !services[o.Directorate+"\x00"+o.Service] {
-			c.errorf(path+".service", "objective %q: servizio sconosciuto %q nella direzione %q", "%s: unknown service %q in directorate %q", o.ID, o.Service, o.Directorate)
+			c.errorf(path+".service", "obiettivo %q: servizio sconosciuto %q nella direzione %q", "objective %q: unknown service %q in directorate %q", o.ID, o.Service, o.Directorate)
 		}
 		ref(path+".responsabile", name+", responsabile", o.Responsabile)
 		for j, s := range o.Staff {
@@ -149,7 +149,7 @@ func validatePlan(p *Plan, c collector, pc planChecks) {
 		for j, ph := range o.Phases {
 			pp := fmt.Sprintf("%s.phases[%d]", path, j)
 			if phaseNs[ph.N] {
-				c.errorf(pp+".n", "objective %q: fase %d duplicata", "%s: duplicate phase %d", o.ID, ph.N)
+				c.errorf(pp+".n", "obiettivo %q: fase %d duplicata", "objective %q: duplicate phase %d", o.ID, ph.N)
 			}
 			phaseNs[ph.N] = true
 			for k, a := range ph.Assignees {
@@ -157,7 +157,7 @@ func validatePlan(p *Plan, c collector, pc planChecks) {
 			}
 			if ph.Deadline != "" && pc.phrase != nil {
 				if err := pc.phrase(ph.Deadline); err != nil {
-					c.warnf(pp+".deadline", "objective %q, fase %d: scadenza non riconosciuta %q: resta come testo, senza promemoria (docs/deadlines.md)", "%s, phase %d: deadline not understood %q: kept as text, no reminders (docs/deadlines.md)", o.ID, ph.N, ph.Deadline)
+					c.warnf(pp+".deadline", "obiettivo %q, fase %d: scadenza non riconosciuta %q: resta come testo, senza promemoria (docs/deadlines.md)", "objective %q, phase %d: deadline not understood %q: kept as text, no reminders (docs/deadlines.md)", o.ID, ph.N, ph.Deadline)
 				}
 			}
 		}
@@ -173,22 +173,22 @@ func validateIndicator(c collector, ind Indicator, path string, seen map[string]
 	case !idRe.MatchString(ind.ID):
 		c.errorf(path+".id", "indicatore: id mancante o non valido %q", "indicator: id missing or invalid %q", ind.ID)
 	case seen[ind.ID]:
-		c.errorf(path+".id", "indicator %q: id duplicato", "%s: duplicate id", ind.ID)
+		c.errorf(path+".id", "indicatore %q: id duplicato", "indicator %q: duplicate id", ind.ID)
 	}
 	seen[ind.ID] = true
 	if strings.TrimSpace(ind.Description) == "" {
-		c.errorf(path+".description", "indicator %q: descrizione mancante", "%s: description missing", ind.ID)
+		c.errorf(path+".description", "indicatore %q: descrizione mancante", "indicator %q: description missing", ind.ID)
 	}
 	valid := false
 	for _, k := range IndicatorKinds {
 		valid = valid || ind.Kind == k
 	}
 	if !valid {
-		c.errorf(path+".kind", "indicator %q: tipo %q sconosciuto (ammessi: %s)", "%s: unknown kind %q (allowed: %s)", ind.ID, ind.Kind, strings.Join(IndicatorKinds, ", "))
+		c.errorf(path+".kind", "indicatore %q: tipo %q sconosciuto (ammessi: %s)", "indicator %q: unknown kind %q (allowed: %s)", ind.ID, ind.Kind, strings.Join(IndicatorKinds, ", "))
 	}
 	for k, per := range ind.Periods {
 		if !pc.periods[per] {
-			c.errorf(fmt.Sprintf("indicatore %q.periods[%d]", path, k), "indicator %q: periodo sconosciuto %q (definiti in configurazione: periods)", "%s: unknown period %q (defined in the configuration: periods)", ind.ID, per)
+			c.errorf(fmt.Sprintf("%s.periods[%d]", path, k), "indicatore %q: periodo sconosciuto %q (definiti in configurazione: periods)", "indicator %q: unknown period %q (defined in the configuration: periods)", ind.ID, per)
 		}
 	}
 	for k, a := range ind.Assignees {
@@ -196,7 +196,7 @@ func validateIndicator(c collector, ind Indicator, path string, seen map[string]
 	}
 	for per := range ind.Quantifications {
 		if !pc.periods[per] {
-			c.errorf(path+".quantifications", "indicator %q: quantificazione per un periodo sconosciuto %q", "%s: quantification for an unknown period %q", ind.ID, per)
+			c.errorf(path+".quantifications", "indicatore %q: quantificazione per un periodo sconosciuto %q", "indicator %q: quantification for an unknown period %q", ind.ID, per)
 		}
 	}
 }

@@ -64,32 +64,33 @@ var (
 )
 
 // decodeYAML decodes data into out, rejecting unknown keys, and returns
-// the line index plus every syntax or type problem with its line.
-func decodeYAML(file string, data []byte, out any) (lineIndex, Problems) {
-	li := lineIndex{}
-	var probs Problems
+// the line index plus every syntax or type problem with its line. broken
+// is true when the file is not YAML at all: checking its content further
+// would only add noise.
+func decodeYAML(file string, data []byte, out any) (li lineIndex, probs Problems, broken bool) {
+	li = lineIndex{}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return li, append(probs, yamlProblem(file, err.Error()))
+		return li, append(probs, yamlProblem(file, err.Error())), true
 	}
 	indexNode(&root, "", li)
 	if len(root.Content) == 0 {
-		return li, nil
+		return li, nil, false
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	err := dec.Decode(out)
 	if err == nil || errors.Is(err, io.EOF) {
-		return li, nil
+		return li, nil, false
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		for _, msg := range te.Errors {
 			probs = append(probs, yamlProblem(file, msg))
 		}
-		return li, probs
+		return li, probs, false
 	}
-	return li, append(probs, yamlProblem(file, err.Error()))
+	return li, append(probs, yamlProblem(file, err.Error())), true
 }
 
 // yamlProblem turns a yaml.v3 message into a located, translated Problem.
