@@ -24,23 +24,40 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// catchUp is how many late intervals the spacing may make up in a burst.
+const catchUp = 3
+
 // limiter keeps sends under a global rate and one message per interval per
 // chat, and holds a chat back after a 429 for that chat only.
 //
+// Telegram counts a message when the request arrives, which the sender
+// cannot see; it only knows that arrival lies between the request's start
+// and its answer. So the limiter counts each message from its answer (or
+// failure): a new message may start only while fewer than limit messages
+// were answered within the last window or are still in flight, and a chat's
+// next message starts perChat after the previous one was answered. Both
+// rules hold whatever the network's delays, so the server never sees more.
+// On top of that, starts are spaced by interval so that the rate is smooth
+// rather than bursts of limit messages.
+//
 // Messages to one chat go one at a time, in order: a sender holds the chat's
-// lock (a one-slot channel, so waiting for it honours the context) from its
-// first part to its last. Only then does it take a global slot, so a chat
-// that waits (per-chat interval, retry_after) never holds a global slot that
-// other chats could use.
+// turn (a one-slot channel, so waiting for it honours the context) from its
+// first part to its last, and takes its global turn only when the chat may
+// get a message, so a chat that waits never holds back other chats.
 type limiter struct {
 	clock    func() time.Time
 	wait     waitFunc
-	interval time.Duration // between two global slots
-	perChat  time.Duration // between two messages to one chat
+	interval time.Duration // between two starts
+	window   time.Duration // the window limit applies to
+	limit    int           // messages per window
+	perChat  time.Duration // between an answer and the chat's next start
 
-	mu    sync.Mutex // guards next, chats and every chatState's next and users
-	next  time.Time  // start of the next free global slot
-	chats map[int64]*chatState
+	mu       sync.Mutex    // guards the fields below and every chatState's next and users
+	next     time.Time     // earliest next start
+	recent   []time.Time   // answers within the window, oldest first
+	inflight int           // messages started and not yet answered
+	answered chan struct{} // closed and replaced at each answer
+	chats    map[int64]*chatState
 }
 
 // chatState is one chat's turn-taking and earliest next send.
@@ -50,8 +67,23 @@ type chatState struct {
 	users int           // senders holding or waiting for turn
 }
 
-func newLimiter(clock func() time.Time, wait waitFunc, interval, perChat time.Duration) *limiter {
-	return &limiter{clock: clock, wait: wait, interval: interval, perChat: perChat, chats: map[int64]*chatState{}}
+// newLimiter allows rate messages per second overall (within any window of
+// a second, or one per 1/rate seconds below 1/s) and one per perChat per chat.
+func newLimiter(clock func() time.Time, wait waitFunc, rate float64, perChat time.Duration) *limiter {
+	l := &limiter{
+		clock:    clock,
+		wait:     wait,
+		interval: time.Duration(float64(time.Second) / rate),
+		window:   time.Second,
+		limit:    int(rate),
+		perChat:  perChat,
+		answered: make(chan struct{}),
+		chats:    map[int64]*chatState{},
+	}
+	if l.limit < 1 {
+		l.limit, l.window = 1, l.interval
+	}
+	return l
 }
 
 // acquire waits for chat's turn.
@@ -90,8 +122,9 @@ func (l *limiter) forget(chat int64, st *chatState) {
 	}
 }
 
-// ready waits, holding chat's turn, until the chat may get a message and a
-// global slot is free.
+// ready waits, holding the chat's turn, until the chat may get a message
+// and the global limits allow one more; then the message counts as in
+// flight until answered is called.
 func (l *limiter) ready(ctx context.Context, st *chatState) error {
 	for {
 		l.mu.Lock()
@@ -104,34 +137,71 @@ func (l *limiter) ready(ctx context.Context, st *chatState) error {
 			return err
 		}
 	}
+	for {
+		l.mu.Lock()
+		now := l.clock()
+		cut := 0
+		for cut < len(l.recent) && !l.recent[cut].After(now.Add(-l.window)) {
+			cut++
+		}
+		l.recent = l.recent[cut:]
+		var d time.Duration
+		if l.next.After(now) {
+			d = l.next.Sub(now)
+		}
+		if over := len(l.recent) + l.inflight - l.limit + 1; over > 0 {
+			if over > len(l.recent) {
+				// Only answers still in flight can free a place.
+				ch := l.answered
+				l.mu.Unlock()
+				select {
+				case <-ch:
+					continue
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			if w := l.recent[over-1].Add(l.window).Sub(now); w > d {
+				d = w
+			}
+		}
+		if d <= 0 {
+			if err := ctx.Err(); err != nil {
+				l.mu.Unlock()
+				return err
+			}
+			// Space starts from the planned time, not from a late wake-up,
+			// so that scheduling delays do not add up; catching up is
+			// limited to a few intervals, and the window rule stays exact.
+			if now.Sub(l.next) > catchUp*l.interval {
+				l.next = now.Add(-catchUp * l.interval)
+			}
+			l.next = l.next.Add(l.interval)
+			l.inflight++
+			l.mu.Unlock()
+			return nil
+		}
+		l.mu.Unlock()
+		if err := l.wait(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// done records that the message in flight to the chat got an answer (or
+// failed); the chat's next message waits perChat from now, or pause if
+// longer (a 429's retry_after).
+func (l *limiter) done(st *chatState, pause time.Duration) {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	now := l.clock()
-	slot := now
-	if l.next.After(slot) {
-		slot = l.next
+	l.inflight--
+	i := len(l.recent)
+	for i > 0 && l.recent[i-1].After(now) {
+		i--
 	}
-	l.next = slot.Add(l.interval)
-	l.mu.Unlock()
-	if d := slot.Sub(now); d > 0 {
-		return l.wait(ctx, d)
-	}
-	return ctx.Err()
-}
-
-// sent records that a message to the chat was answered; the next one waits
-// the per-chat interval from now (after the answer, so a slow request
-// cannot bring two arrivals closer than the interval).
-func (l *limiter) sent(st *chatState) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	st.next = l.clock().Add(l.perChat)
-}
-
-// pause holds the chat back for d (a 429's retry_after).
-func (l *limiter) pause(st *chatState, d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if until := l.clock().Add(d); until.After(st.next) {
-		st.next = until
-	}
+	l.recent = append(l.recent[:i], append([]time.Time{now}, l.recent[i:]...)...)
+	st.next = now.Add(max(l.perChat, pause))
+	close(l.answered)
+	l.answered = make(chan struct{})
 }

@@ -329,3 +329,26 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestPacingKeepsTelegramWindow(t *testing.T) {
+	s, srv, ft := simulated(t)
+	t0 := ft.Now()
+	for i := range 65 {
+		if _, err := s.Send(testCtx(t), int64(500+i%50), "x"); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	sent := srv.Sent()
+	for k := 0; k+30 < len(sent); k++ {
+		if gap := sent[k+30].At.Sub(sent[k].At); gap < time.Second {
+			t.Fatalf("messages %d and %d only %v apart: 31 within one second", k, k+30, gap)
+		}
+	}
+	// Two full windows and a few intervals: close to 30/s, not slower.
+	if took := ft.Now().Sub(t0); took > 2200*time.Millisecond {
+		t.Fatalf("65 messages took %v of simulated time, want about 2.1s", took)
+	}
+	if n := srv.TooManyRequestsAnswered(); n != 0 {
+		t.Fatalf("%d answers were 429", n)
+	}
+}

@@ -170,7 +170,7 @@ func render(open, body, stillOpen []atom) (string, bool) {
 // tokenize cuts HTML source into atoms. A '<' that does not start a tag and
 // a '&' that does not start an entity are single characters.
 func tokenize(s string) []atom {
-	var out []atom
+	out := make([]atom, 0, len(s))
 	for i := 0; i < len(s); {
 		switch c := s[i]; {
 		case c == '<':

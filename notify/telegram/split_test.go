@@ -95,7 +95,7 @@ func TestSplitHTMLProperties(t *testing.T) {
 		"<code>", "</code>", "valore", "42,5%", strings.Repeat("x", 37),
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for round := range 300 {
+	for round := range 150 {
 		var b strings.Builder
 		var open []string
 		for range rng.IntN(400) {

@@ -30,18 +30,15 @@ const (
 	DefaultPerChatInterval = time.Second
 )
 
-// rateMargin slows the global rate a little below the configured one:
-// Telegram (and tgfake) measure when a request arrives, and without a margin
-// network jitter would sometimes put 31 arrivals within one second.
-const rateMargin = 0.03
-
 // Config configures a Sender.
 type Config struct {
 	Token           string        // bot token from BotFather; never printed
 	APIEndpoint     string        // with %s for token and method; default DefaultAPIEndpoint
 	HTTPTimeout     time.Duration // per request; default DefaultHTTPTimeout
-	GlobalRate      float64       // messages per second overall; default 30 (3% margin applied)
+	GlobalRate      float64       // messages per second overall; default 30
 	PerChatInterval time.Duration // between two messages to one chat; default 1s
+	// Both limits are kept as Telegram sees them, whatever the network's
+	// delays: a message counts from its answer, not from its start.
 }
 
 // String describes the configuration without the token.
@@ -153,13 +150,12 @@ func newSender(ctx context.Context, cfg Config, logger *slog.Logger, clock func(
 		return nil, classify("getMe", 0, cc.status, red.Error(err), ctx.Err())
 	}
 	bot.Client = hc
-	interval := time.Duration(float64(time.Second) / cfg.GlobalRate * (1 + rateMargin))
 	return &Sender{
 		bot:    bot,
 		http:   hc,
 		red:    red,
 		logger: logger,
-		limit:  newLimiter(clock, wait, interval, cfg.PerChatInterval),
+		limit:  newLimiter(clock, wait, cfg.GlobalRate, cfg.PerChatInterval),
 	}, nil
 }
 
@@ -299,16 +295,15 @@ func (s *Sender) Send(ctx context.Context, chatID int64, html string, opts ...Se
 		sent, status, err := s.do(ctx, msg)
 		if err != nil {
 			e := classify("sendMessage", chatID, status, err, ctx.Err())
+			s.limit.done(st, e.retryAfter)
 			if e.kind == kindRateLimited {
-				s.limit.pause(st, e.retryAfter)
 				s.logger.Warn("telegram rate limited", slog.Int64("chat_id", chatID), slog.Duration("retry_after", e.retryAfter))
 			} else {
-				s.limit.sent(st)
 				s.logger.Debug("telegram send failed", slog.Int64("chat_id", chatID), slog.Bool("permanent", e.Permanent()), slog.Any("error", e))
 			}
 			return messageIDs, e
 		}
-		s.limit.sent(st)
+		s.limit.done(st, 0)
 		messageIDs = append(messageIDs, sent.MessageID)
 	}
 	return messageIDs, nil
