@@ -80,12 +80,13 @@ prepare() {
 	mkdir -p "$DIR"/{tls,log,mail,dovecot/run,dovecot/state,postfix/etc,postfix/spool,postfix/data}
 	chmod 755 "$DIR" "$DIR/mail"
 	chown "$MAIL_UID:$MAIL_GID" "$DIR/mail"
+	if id postfix >/dev/null 2>&1; then chown postfix "$DIR/postfix/data"; fi
 	if [ ! -s "$DIR/password" ]; then
 		(umask 077; openssl rand -hex 16 >"$DIR/password")
 	fi
 	PASSWORD="$(cat "$DIR/password")"
 	if [ ! -s "$DIR/tls/cert.pem" ]; then
-		openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=localhost" \
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "/CN=localhost" \
 			-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
 			-keyout "$DIR/tls/key.pem" -out "$DIR/tls/cert.pem" 2>/dev/null
 		chmod 600 "$DIR/tls/key.pem"
@@ -138,13 +139,14 @@ start() {
 	if dovecot_pid >/dev/null; then
 		log "dovecot already running"
 	else
-		dovecot -c "$DIR/dovecot/dovecot.conf" || die "dovecot did not start; see $DIR/log/dovecot.log"
+		# The daemons must not hold the caller's stdout or stderr open, or
+		# eval "$(... start)" would wait for them forever.
+		dovecot -c "$DIR/dovecot/dovecot.conf" </dev/null >>"$DIR/log/start.log" 2>&1 || die "dovecot did not start; see $DIR/log/dovecot.log"
 	fi
 	if postfix_running; then
 		log "postfix already running"
 	else
-		postfix -c "$DIR/postfix/etc" set-permissions >/dev/null 2>&1 || true
-		postfix -c "$DIR/postfix/etc" start >&2 || die "postfix did not start; see $DIR/log/postfix.log"
+		postfix -c "$DIR/postfix/etc" start </dev/null >>"$DIR/log/start.log" 2>&1 || die "postfix did not start; see $DIR/log/postfix.log"
 	fi
 	local p
 	for p in "$IMAP_PORT" "$IMAPS_PORT" "$LMTP_PORT" "$AUTH_PORT" "$SMTP_PORT" "$SMTPS_PORT"; do
@@ -155,7 +157,7 @@ start() {
 
 stop() {
 	if postfix_running; then
-		postfix -c "$DIR/postfix/etc" stop >&2 || true
+		postfix -c "$DIR/postfix/etc" stop </dev/null >>"$DIR/log/start.log" 2>&1 || true
 	fi
 	local pid i
 	if pid="$(dovecot_pid)"; then

@@ -95,6 +95,11 @@ func NewBox(t testing.TB) *Box {
 	box := &Box{Env: env, Address: addr, t: t}
 	c := box.Dial()
 	defer func() { _ = c.Logout() }()
+	// Create the INBOX now: two deliveries racing to create it make one of
+	// them fail and wait for Postfix's next retry.
+	if _, err := c.Select("INBOX", false); err != nil {
+		t.Fatalf("create INBOX for %s: %v", addr, err)
+	}
 	return box
 }
 
