@@ -188,6 +188,36 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_outbox ON notifications (outbox_id);
 `},
+	{3, "telegram: invitations, sent messages, dialogues", `
+CREATE TABLE telegram_invites (
+	code_hash TEXT PRIMARY KEY,
+	org TEXT NOT NULL,
+	person_id TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	used_at INTEGER NOT NULL DEFAULT 0,
+	used_by INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX telegram_invites_person ON telegram_invites (org, person_id);
+CREATE TABLE telegram_sent (
+	org TEXT NOT NULL,
+	chat_id INTEGER NOT NULL,
+	message_id INTEGER NOT NULL,
+	person_id TEXT NOT NULL,
+	items TEXT NOT NULL DEFAULT '',
+	outbox_id INTEGER NOT NULL DEFAULT 0,
+	sent_at INTEGER NOT NULL,
+	PRIMARY KEY (org, chat_id, message_id)
+);
+CREATE TABLE telegram_dialogues (
+	org TEXT NOT NULL,
+	user_id INTEGER NOT NULL,
+	state TEXT NOT NULL,
+	updated_at INTEGER NOT NULL,
+	PRIMARY KEY (org, user_id)
+);
+CREATE INDEX indicator_values_source ON indicator_values (org, source_ref);
+`},
 }
 
 // SchemaVersion is the newest migration this binary knows.
