@@ -178,6 +178,12 @@ func (d *daemon) dispatchLoop(ctx context.Context, stop <-chan struct{}) {
 // reload loads configuration and plan again; on any error the running
 // version stays and every problem is logged.
 func (d *daemon) reload(ctx context.Context) {
+	applied := false
+	defer func() {
+		if d.a.reloaded != nil {
+			d.a.reloaded(applied)
+		}
+	}()
 	d.log.Info("reloading configuration and plan")
 	l, err := d.a.load()
 	if err != nil {
@@ -200,6 +206,7 @@ func (d *daemon) reload(ctx context.Context) {
 	d.reloads++
 	d.mu.Unlock()
 	d.log.Info("reload applied", slog.String("plan", l.PlanFile), slog.Int("objectives", len(l.Plan.Objectives)))
+	applied = true
 	d.nudge()
 }
 

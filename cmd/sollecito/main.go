@@ -47,6 +47,8 @@ type env struct {
 	now func() time.Time
 	// ready, when set, is called once the daemon is up (tests).
 	ready func(*daemon)
+	// reloaded, when set, is called after each reload with its outcome.
+	reloaded func(applied bool)
 }
 
 // app is one invocation.

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the daemon's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex // guards b
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs the app in-process with a fixed clock and no environment.
+func runCLI(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb syncBuffer
+	code := run(context.Background(), args, env{stdout: &out, stderr: &errb,
+		lookup: func(string) (string, bool) { return "", false },
+		now:    func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) }})
+	return result{code, out.String(), errb.String()}
+}
+
+func TestCheckReportsFileAndLineAndExitStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"good files", []string{"--config", "../../testdata/good/config.yaml", "--plan", "../../testdata/good/plan.yaml", "check"}, 0, []string{"OK:", "1 obiettivi, 1 indicatori"}},
+		{"built-in defaults", []string{"check"}, 0, []string{"OK: (predefinito)"}},
+		{"shipped example configuration", []string{"--config", "../../examples/sollecito.yaml", "check"}, 0, []string{"OK: ../../examples/sollecito.yaml"}},
+		{"unknown key", []string{"--plan", "../../testdata/bad/unknown_key.yaml", "check"}, 1, []string{"unknown_key.yaml:9: chiave sconosciuta \"titel\""}},
+		{"duplicate id", []string{"--plan", "../../testdata/bad/duplicate_id.yaml", "check"}, 1, []string{"duplicate_id.yaml:13:"}},
+		{"dangling reference", []string{"--plan", "../../testdata/bad/dangling_ref.yaml", "check"}, 1, []string{"dangling_ref.yaml:13:", "dangling_ref.yaml:14:", "2 errori"}},
+		{"bad type", []string{"--plan", "../../testdata/bad/bad_type.yaml", "check"}, 1, []string{"bad_type.yaml:2:", "bad_type.yaml:12:"}},
+		{"bad YAML", []string{"--plan", "../../testdata/bad/bad_yaml.yaml", "check"}, 1, []string{"bad_yaml.yaml:3: YAML non valido"}},
+		{"bad configuration, in English", []string{"--lang", "en", "--config", "../../testdata/bad/config_errors.yaml", "check"}, 1, []string{"config_errors.yaml:2: timezone: unknown time zone", "config_errors.yaml:9: unknown key \"hots\""}},
+		{"missing file", []string{"--plan", "/nonexistent/plan.yaml", "check"}, 1, []string{"/nonexistent/plan.yaml: impossibile leggere il file"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(t, append([]string{"--data-dir", t.TempDir()}, tc.args...)...)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stdout+r.stderr, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, r.stdout, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestPlanShowJSONHasTheDocumentedShape(t *testing.T) {
+	r := runCLI(t, "--data-dir", t.TempDir(), "--plan", "../../testdata/good/plan.yaml", "--config", "../../testdata/good/config.yaml", "plan", "show", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var p struct {
+		Organisation string
+		Year         int
+		Directorates []struct{ Code, Name, Dirigente string }
+		Services     []struct{ Name, Directorate string }
+		People       []struct {
+			ID, Name, Email string
+			Roles           []string
+		}
+		Objectives []struct {
+			ID, Directorate, Service, Category, Responsabile, Title string
+			Phases                                                 []struct {
+				N              int
+				Text, Deadline string
+			}
+			Staff      []string
+			Indicators []struct {
+				ID, Description, Formula, Target, Kind string
+				Periods, Assignees                     []string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	o := p.Objectives[0]
+	if p.Organisation != "Comune di Prova" || p.Year != 2024 || p.Directorates[0].Dirigente != "bianchi" ||
+		o.Phases[0].Deadline != "entro il 5 di ogni mese" || o.Indicators[0].Kind != "ratio" ||
+		strings.Join(o.Indicators[0].Periods, ",") != "S1,S2" || strings.Join(o.Indicators[0].Assignees, ",") != "rossi" {
+		t.Fatalf("plan show json = %+v", p)
+	}
+}
+
+func TestValuesByHandKeepRevisionsAndRefuseNonsense(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"--data-dir", dir, "--plan", "../../testdata/good/plan.yaml", "--config", "../../testdata/good/config.yaml"}
+	cli := func(args ...string) result { return runCLI(t, append(append([]string{}, base...), args...)...) }
+
+	r := cli("values", "set", "I-01.1", "2024-S1", "45/50", "--by", "rossi", "--note", "dato da protocollo")
+	if r.code != 0 || !strings.Contains(r.stdout, "Registrato I-01.1, 1° semestre 2024: 45/50 (90%)") || !strings.Contains(r.stdout, "revisione 1") {
+		t.Fatalf("first value: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = cli("values", "set", "I-01.1", "S1", "47 su 50")
+	if r.code != 0 || !strings.Contains(r.stdout, "revisione 2") {
+		t.Fatalf("revision: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	for _, bad := range []struct{ args []string }{
+		{[]string{"values", "set", "I-01.1", "S1", "60/50"}},
+		{[]string{"values", "set", "I-09.9", "S1", "10"}},
+		{[]string{"values", "set", "I-01.1", "2024-S7", "10"}},
+		{[]string{"values", "set", "I-01.1", "S1", "10", "--by", "nessuno"}},
+	} {
+		r := cli(bad.args...)
+		if r.code != 1 || r.stderr == "" {
+			t.Fatalf("%v accepted: %d %s", bad.args, r.code, r.stdout)
+		}
+	}
+	r = cli("values", "list", "--history", "--format", "json")
+	var vals []struct {
+		Indicator, Period, Value, By, Note string
+		Revision                           int
+		History                            []struct{ Revision int }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &vals); err != nil {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	if len(vals) != 1 || vals[0].Revision != 2 || len(vals[0].History) != 2 || vals[0].Period != "2024-S1" {
+		t.Fatalf("values = %+v", vals)
+	}
+	r = cli("--lang", "en", "values", "set", "I-01.1", "S1", "60/50")
+	if r.code != 1 || strings.Contains(r.stderr, "numeratore") {
+		t.Fatalf("English refusal: %s", r.stderr)
+	}
+}
+
+func TestEventsAndCalendarJSON(t *testing.T) {
+	dir := t.TempDir()
+	r := runCLI(t, "--data-dir", dir, "calendar", "--rule", "entro 60 gg dall'approvazione del Rendiconto", "--event", "rendiconto=29/04/2024", "--format", "json")
+	var dates []struct{ Due, Nominal string }
+	if err := json.Unmarshal([]byte(r.stdout), &dates); err != nil || len(dates) != 1 || dates[0].Due != "2024-06-28" {
+		t.Fatalf("rule dates = %+v (%v) %s", dates, err, r.stderr)
+	}
+	r = runCLI(t, "--data-dir", dir, "event", "set", "rendiconto", "29/04/2024")
+	if r.code != 0 || !strings.Contains(r.stdout, "29/04/2024") {
+		t.Fatalf("event set: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "--data-dir", dir, "calendar", "--from", "01/05/2024", "--to", "31/05/2024", "--format", "json")
+	var inst []struct {
+		ID, Kind, Objective, Due, Nominal, Rule, State string
+		Assignees                                      []string
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &inst); err != nil {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	found := false
+	for _, in := range inst {
+		if in.ID == "ph:I-01:11:rendiconto" {
+			found = in.Due == "2024-05-29" && in.Kind == "phase" && in.State == "open" && len(in.Assignees) == 2
+		}
+		if in.Due < "2024-05-01" || in.Due > "2024-05-31" {
+			t.Errorf("%s due %s outside the window", in.ID, in.Due)
+		}
+	}
+	if !found {
+		t.Fatalf("the rendiconto phase is not due 29/05/2024: %+v", inst)
+	}
+	r = runCLI(t, "--data-dir", dir, "calendar", "--format", "ics")
+	if !strings.HasPrefix(r.stdout, "BEGIN:VCALENDAR\r\n") || !strings.Contains(r.stdout, "UID:ind:I-01.1:2024-S1@lecco.sollecito\r\n") ||
+		!strings.Contains(r.stdout, "DTSTART;VALUE=DATE:20240731\r\n") {
+		t.Fatalf("ics:\n%s", r.stdout)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDaemonReloadsAndStops(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	good, err := os.ReadFile("../../testdata/good/plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	reload := make(chan struct{})
+	ready := make(chan *daemon, 1)
+	reloaded := make(chan bool, 1)
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{
+			stdout: &out, stderr: &errb, reload: reload,
+			lookup:   func(string) (string, bool) { return "", false },
+			now:      func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) },
+			ready:    func(d *daemon) { ready <- d },
+			reloaded: func(ok bool) { reloaded <- ok },
+		})
+	}()
+	var d *daemon
+	select {
+	case d = <-ready:
+	case code := <-done:
+		t.Fatalf("daemon exited %d: %s", code, errb.String())
+	}
+	before := len(d.eng.Snapshot().Plan().Objectives)
+
+	// A broken plan: the daemon keeps running on the previous one.
+	writeFile(t, plan, "organisation: [broken\n")
+	reload <- struct{}{}
+	if ok := <-reloaded; ok {
+		t.Fatal("a broken plan was applied")
+	}
+	if !strings.Contains(errb.String(), "reload failed") || !strings.Contains(errb.String(), "plan.yaml:1") {
+		t.Fatalf("errors not logged with file and line:\n%s", errb.String())
+	}
+	if n := len(d.eng.Snapshot().Plan().Objectives); n != before {
+		t.Fatalf("objectives changed to %d by a rejected reload", n)
+	}
+
+	// A fixed plan with one more objective is applied.
+	fixed := strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")) + `
+  - id: I-02
+    title: Protocollo
+    directorate: "I"
+    staff: [rossi]
+    indicators:
+      - {id: I-02.1, description: Documenti protocollati in giornata, kind: percent, target: "100%"}
+`
+	writeFile(t, plan, fixed)
+	reload <- struct{}{}
+	if ok := <-reloaded; !ok {
+		t.Fatalf("the fixed plan was not applied:\n%s", errb.String())
+	}
+	if _, ok := d.eng.Snapshot().Indicator("I-02.1"); !ok {
+		t.Fatal("new indicator not in force after reload")
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit status %d:\n%s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the daemon did not stop within 10 s")
+	}
+	if !strings.Contains(errb.String(), "sollecito stopped") {
+		t.Fatalf("no orderly stop:\n%s", errb.String())
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
