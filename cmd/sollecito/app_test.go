@@ -94,7 +94,7 @@ func TestPlanShowJSONHasTheDocumentedShape(t *testing.T) {
 		}
 		Objectives []struct {
 			ID, Directorate, Service, Category, Responsabile, Title string
-			Phases                                                 []struct {
+			Phases                                                  []struct {
 				N              int
 				Text, Deadline string
 			}
