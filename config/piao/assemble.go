@@ -32,11 +32,16 @@ func (im *importer) addPerson(p config.Person) {
 
 // phases fills the numbered actions and their deadline phrases.
 func (im *importer) phases(o *config.Objective, b cardBody, anchor int) {
-	raw, unnumbered := splitPhases(b.fields[lPhases])
+	raw, unnumbered, lost := splitPhases(b.fields[lPhases])
+	for _, l := range lost {
+		im.doubt(l, o.ID, "azione con il numero tagliato nel testo estratto: numerata in ordine di lettura")
+	}
 	for _, u := range unnumbered {
 		if len(raw) == 0 {
 			raw = append(raw, rawPhase{n: 0, text: u.text, line: u.line})
 			im.doubt(u.line, o.ID, "azione senza numero: numerata in ordine di lettura")
+		} else {
+			im.doubt(u.line, o.ID, fmt.Sprintf("testo prima della prima azione numerata non collocato: %q", u.text))
 		}
 	}
 	seen := map[int]bool{}

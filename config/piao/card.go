@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // piece is text that belongs to one field of a card, with its source line.
@@ -19,6 +20,8 @@ type cardBody struct {
 	indLines   []srcLine // the INDICATORI table, row by row
 	indStart   int
 	phasesSeen bool
+	// outcomeUnlabelled is the line of an outcome whose label is missing.
+	outcomeUnlabelled int
 }
 
 var phaseNumRe = regexp.MustCompile(`^\s*[-–•]?\s*(\d{1,2})\)\s*`)
@@ -30,6 +33,7 @@ func sortBody(body []srcLine) cardBody {
 	// labels left alone above DESCRIZIONE OBIETTIVO ("INDICATORI",
 	// "RISORSE UMANE") are debris of the page layout.
 	titleAt := -1
+	stakeholderPending := false
 	for i, l := range body {
 		if lb, _ := leadingLabel(l); lb == lTitle {
 			titleAt = i
@@ -88,13 +92,21 @@ func sortBody(body []srcLine) cardBody {
 		if len(ms) == 0 && (cur == lStakeholder || cur == lOutcome) && phaseNumRe.MatchString(l.text) && (b.phasesSeen || strings.HasPrefix(strings.TrimSpace(l.raw), "-") || l.cells[0] != "") {
 			target = lPhases // numbered actions whose AZIONI/FASI label is missing
 			b.phasesSeen = true
+			stakeholderPending = cur == lStakeholder && len(b.fields[lStakeholder]) == 0
 			cur = lPhases
+		} else if len(ms) == 0 && stakeholderPending && cur == lPhases && !phaseNumRe.MatchString(l.text) && l.cells[0] != "" && startsUpper(rest) {
+			// STAKEHOLDER's own value, written after the first action
+			target = lStakeholder
+			stakeholderPending = false
 		}
 		if len(ms) == 0 && (cur == lFinance || cur == lPhases) && staffLineRe.MatchString(rest) {
 			target = lStaff // the RISORSE UMANE label is missing
 			cur = lStaff
 		}
-		if len(ms) == 0 && len(l.cells) > 1 && l.cells[0] == "" && !phaseNumRe.MatchString(rest) {
+		if len(ms) == 0 && cur == lProgramma && l.cells[0] == "" && !codeRe.MatchString(rest) && nextLabel(body[i+1:]) == lStakeholder && len(b.fields[lOutcome]) == 0 {
+			target = lOutcome // the IMPATTO/OUTCOME label is missing
+			b.outcomeUnlabelled = l.n
+		} else if len(ms) == 0 && len(l.cells) > 1 && l.cells[0] == "" && !phaseNumRe.MatchString(rest) {
 			if nl := nextLabel(body[i+1:]); nl == lOutcome || nl == lStakeholder {
 				target = nl // a cell that starts just above its label
 			}
@@ -135,12 +147,15 @@ func (b *cardBody) add(l label, text string, line int) {
 // official names of the budget missions (D.Lgs. 118/2011), used to tell a
 // MISSIONE from a PROGRAMMA when the extraction mixed their cells.
 var missionNames = map[string]string{
-	"01": "servizi istituzionali", "02": "giustizia", "03": "ordine pubblico", "04": "istruzione e diritto",
-	"05": "tutela e valorizzazione dei beni", "06": "politiche giovanili", "07": "turismo",
-	"08": "assetto del territorio", "09": "sviluppo sostenibile", "10": "trasporti e diritto",
-	"11": "soccorso civile", "12": "diritti sociali", "13": "tutela della salute", "14": "sviluppo economico",
-	"15": "politiche per il lavoro", "16": "agricoltura", "17": "energia", "18": "relazioni con le altre",
-	"19": "relazioni internazionali", "20": "fondi e accantonamenti",
+	"01": "servizi istituzionali generali e di gestione", "02": "giustizia", "03": "ordine pubblico e sicurezza",
+	"04": "istruzione e diritto allo studio", "05": "tutela e valorizzazione dei beni e delle attivita culturali",
+	"06": "politiche giovanili sport e tempo libero", "07": "turismo", "08": "assetto del territorio ed edilizia abitativa",
+	"09": "sviluppo sostenibile e tutela del territorio e dell'ambiente", "10": "trasporti e diritto alla mobilita",
+	"11": "soccorso civile", "12": "diritti sociali politiche sociali e famiglia", "13": "tutela della salute",
+	"14": "sviluppo economico e competitivita", "15": "politiche per il lavoro e la formazione professionale",
+	"16": "agricoltura politiche agroalimentari e pesca", "17": "energia e diversificazione delle fonti energetiche",
+	"18": "relazioni con le altre autonomie territoriali e locali", "19": "relazioni internazionali",
+	"20": "fondi e accantonamenti",
 }
 
 var codeRe = regexp.MustCompile(`\b(\d{2}):\s*`)
@@ -169,7 +184,8 @@ func codeSegments(s string) (items []string, rest string) {
 	return items, strings.TrimSpace(rest)
 }
 
-// isMission reports whether "NN: text" names a budget mission.
+// isMission reports whether "NN: text" names a budget mission: most of its
+// words belong to the official name of mission NN.
 func isMission(item string) bool {
 	if len(item) < 4 {
 		return false
@@ -178,7 +194,22 @@ func isMission(item string) bool {
 	if !ok {
 		return false
 	}
-	return strings.HasPrefix(strings.ToLower(foldAccents(strings.TrimSpace(item[3:]))), name)
+	official := strings.Fields(name)
+	n, hit := 0, 0
+	for _, w := range strings.Fields(strings.ToLower(foldAccents(item[3:]))) {
+		w = strings.Trim(w, ".,;:'()")
+		if len(w) < 4 {
+			continue
+		}
+		n++
+		for _, o := range official {
+			if len(o) >= 4 && strings.HasPrefix(o, w[:min(6, len(w))]) {
+				hit++
+				break
+			}
+		}
+	}
+	return n > 0 && hit*2 > n
 }
 
 // rawPhase is one numbered action with its source line.
@@ -188,18 +219,27 @@ type rawPhase struct {
 	line int
 }
 
-var inlinePhaseRe = regexp.MustCompile(`(?:^|\s)[-–]?\s*(\d{1,2})\)\s+`)
+var (
+	inlinePhaseRe = regexp.MustCompile(`(?:^|\s)[-–]?\s*(\d{1,2})\)\s+`)
+	// lostNumberRe is an action whose number the extraction cut off.
+	lostNumberRe = regexp.MustCompile(`^[lI]?\)\s+`)
+)
 
 // splitPhases reads the AZIONI/FASI pieces into numbered phases. Text before
 // the first number on a line continues the previous phase.
-func splitPhases(ps []piece) (out []rawPhase, unnumbered []piece) {
+func splitPhases(ps []piece) (out []rawPhase, unnumbered []piece, lost []int) {
 	for _, p := range ps {
 		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(p.text), "- "))
+		if m := lostNumberRe.FindString(t); m != "" {
+			out = append(out, rawPhase{n: 0, text: strings.TrimSpace(t[len(m):]), line: p.line})
+			lost = append(lost, p.line)
+			continue
+		}
 		locs := inlinePhaseRe.FindAllStringSubmatchIndex(t, -1)
 		// keep only numbers that follow the sequence, so "art. 53)" stays text.
 		var keep [][]int
-		next := 1
-		if len(out) > 0 {
+		next := len(out) + 1
+		if len(out) > 0 && out[len(out)-1].n > 0 {
 			next = out[len(out)-1].n + 1
 		}
 		for _, lc := range locs {
@@ -229,7 +269,7 @@ func splitPhases(ps []piece) (out []rawPhase, unnumbered []piece) {
 			out = append(out, rawPhase{n: n, text: strings.TrimSpace(t[lc[1]:end]), line: p.line})
 		}
 	}
-	return out, unnumbered
+	return out, unnumbered, lost
 }
 
 func joinPieces(ps []piece) string {
@@ -248,4 +288,11 @@ func pieceLines(ps []piece) []int {
 		out = append(out, p.line)
 	}
 	return out
+}
+
+func startsUpper(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
 }

@@ -30,13 +30,21 @@ var (
 func parseHeader(lines []srcLine, dir directory, v vocabulary) cardHeader {
 	var h cardHeader
 	var segs []string
+	skipName := false
 	for _, l := range lines {
 		t := l.text
 		if isNoise(t) {
 			continue
 		}
+		if skipName && !isNoise(t) {
+			skipName = false
+			if isUpperText(t) && !headLabelRe.MatchString(t) {
+				continue // the directorate's name, on the line after its heading
+			}
+		}
 		if m := dirHeadRe.FindStringSubmatch(t); m != nil {
 			h.directorate = m[1]
+			skipName = strings.TrimSpace(m[2]) == ""
 			continue
 		}
 		if strings.HasPrefix(t, "DIREZIONE") {

@@ -206,6 +206,9 @@ func (im *importer) card(c rawCard, h cardHeader) {
 		im.doubt(anchor, o.ID, "righe della scheda estratte in ordine inverso: ordine ripristinato")
 	}
 	o.Service = im.service(h.service, code)
+	if o.Service == "" && !c.intersectoral {
+		im.doubt(anchor, o.ID, "servizio non indicato nell'intestazione della scheda")
+	}
 
 	// responsabile
 	if h.responsabile != "" {
@@ -314,6 +317,15 @@ func (im *importer) titleAndCodes(o *config.Objective, b cardBody, anchor int) {
 		im.doubt(anchor, o.ID, "programma D.U.P. senza missione")
 	}
 	o.Outcome = strings.Join(outcome, " ")
+	if len(codeRest) > 0 && len(b.fields[lStakeholder]) == 0 && o.Outcome != "" {
+		// values written above their labels: the text above IMPATTO/OUTCOME
+		// is the outcome, the text below it the stakeholders.
+		o.Outcome = joinPieces(codeRest)
+		im.doubt(codeRest[0].line, o.ID, "IMPATTO/OUTCOME scritto sopra la sua etichetta (il testo sotto è l'elenco degli STAKEHOLDER): verificare")
+	}
+	if b.outcomeUnlabelled > 0 {
+		im.doubt(b.outcomeUnlabelled, o.ID, "IMPATTO/OUTCOME senza etichetta: preso dalla riga tra PROGRAMMA e STAKEHOLDER")
+	}
 	if o.Outcome == "" && len(codeRest) > 0 {
 		o.Outcome = joinPieces(codeRest)
 		im.doubt(codeRest[0].line, o.ID, "IMPATTO/OUTCOME preso dal testo scritto accanto a MISSIONE/PROGRAMMA: verificare")

@@ -1,8 +1,10 @@
 package piao
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"sollecito/config"
 )
@@ -24,11 +26,12 @@ var (
 
 // tableEvent is either a row line or a QUANTIFICAZIONE mark.
 type tableEvent struct {
-	row    *srcLine
-	quant  bool
-	period string // "S1", "S2" or "" when the mark had no period
-	value  string // text written after the mark
-	line   int
+	row     *srcLine
+	quant   bool
+	garbled bool   // an unreadable line was dropped here
+	period  string // "S1", "S2" or "" when the mark had no period
+	value   string // text written after the mark
+	line    int
 }
 
 // tableEvents turns the table lines into events, splitting flattened lines
@@ -40,8 +43,14 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 		if isNoise(l.text) {
 			continue
 		}
-		if lb, _ := leadingLabel(l); lb == lIndHeader || lb == lIndicators {
-			continue
+		if lb, m := leadingLabel(l); lb == lIndHeader || lb == lIndicators {
+			rest := strings.TrimSpace(l.text[m.end:])
+			if rest == "" || len(l.cells) > 1 {
+				continue
+			}
+			// a flattened table: the header and its rows on one line.
+			l = srcLine{n: l.n, raw: rest, cells: []string{rest}, text: rest}
+			lines[i] = l
 		}
 		if strings.HasPrefix(l.text, "INDIOATO") || strings.HasPrefix(l.text, "IN DI CA") {
 			continue
@@ -54,6 +63,7 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 		}
 		locs := quantSplitRe.FindAllStringSubmatchIndex(l.text, -1)
 		if len(locs) == 0 && garbled(l.text, v) {
+			ev = append(ev, tableEvent{garbled: true, line: l.n})
 			continue
 		}
 		if len(locs) == 0 {
@@ -101,7 +111,11 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 			if nonEmpty <= 3 && isShortValue(rest) {
 				last.value = rest
 			} else {
-				one := srcLine{n: l.n, raw: rest, cells: cellsAfterMark(l), text: rest}
+				cells := cellsAfterMark(l)
+				if cells == nil {
+					cells = []string{rest}
+				}
+				one := srcLine{n: l.n, raw: rest, cells: cells, text: rest}
 				ev = append(ev, tableEvent{row: &one, line: l.n})
 			}
 		}
@@ -116,6 +130,9 @@ func isQuantStart(l srcLine) bool {
 
 // cellsAfterMark returns the cells that follow the cell holding the mark.
 func cellsAfterMark(l srcLine) []string {
+	if len(l.cells) < 2 {
+		return nil
+	}
 	for j, c := range l.cells {
 		if quantSplitRe.MatchString(c) {
 			return append([]string{""}, l.cells[j+1:]...)
@@ -142,8 +159,18 @@ func parseIndicators(lines []srcLine, v vocabulary) (out []rawIndicator, orphans
 		out = append(out, rowFromBlock(block, v))
 		block = nil
 	}
+	dropped := 0
 	for _, e := range tableEvents(lines, v) {
+		if e.garbled {
+			dropped = e.line
+			continue
+		}
 		if !e.quant {
+			if dropped > 0 && len(block) == 0 {
+				note := srcLine{n: dropped}
+				block = append(block, note)
+				dropped = 0
+			}
 			block = append(block, *e.row)
 			continue
 		}
@@ -181,6 +208,10 @@ func parseIndicators(lines []srcLine, v vocabulary) (out []rawIndicator, orphans
 func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
 	r := rawIndicator{}
 	width := 0
+	if len(block) > 0 && block[0].cells == nil {
+		r.doubts = append(r.doubts, fmt.Sprintf("riga illeggibile %d ignorata: la descrizione può essere incompleta", block[0].n))
+		block = block[1:]
+	}
 	for _, l := range block {
 		r.lines = append(r.lines, l.n)
 		if len(l.cells) > width {
@@ -190,7 +221,7 @@ func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
 	cols := make([]string, width)
 	for _, l := range block {
 		for j, c := range l.cells {
-			if c != "" {
+			if c != "" && !debrisRe.MatchString(c) {
 				cols[j] = strings.TrimSpace(cols[j] + " " + c)
 			}
 		}
@@ -216,6 +247,9 @@ func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
 			r.desc = strings.TrimSpace(r.desc[:m[0]])
 		}
 		r.doubts = append(r.doubts, "colonne non separate: descrizione, formula e target non distinguibili")
+	case k == 2 && len(block) == 1 && width >= 4 && cols[0] == "" && cols[1] == "":
+		r.formula, r.target = cells[0], cells[1]
+		r.doubts = append(r.doubts, "riga senza descrizione: solo formula e target nel documento")
 	case k == 2:
 		if targetLikeRe.MatchString(cells[1]) {
 			r.desc, r.target = cells[0], cells[1]
@@ -246,12 +280,15 @@ func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
 			r.doubts = append(r.doubts, "più di quattro colonne: righe di testo intrecciate")
 		}
 	}
+	if d := []rune(r.desc); len(d) > 0 && unicode.IsLower(d[0]) {
+		r.doubts = append(r.doubts, "descrizione che comincia a metà parola: l'inizio manca nel testo estratto")
+	}
 	return r
 }
 
 var (
 	ratioFormulaRe = regexp.MustCompile(`^([^()/]+?)\s+/\s+([^()/]+)$`)
-	daysTargetRe   = regexp.MustCompile(`(?i)\d+\s*(?:giorni|gg)\b`)
+	daysTargetRe   = regexp.MustCompile(`(?i)(?:[<>]=?|≤|≥|=|massimo(?: di)?|max\.?)\s*\d+\s*(?:giorni|gg)\b`)
 	countTargetRe  = regexp.MustCompile(`(?i)^(?:[<>]=?|=|≥|≤|almeno)?\s*(?:n\.?\s*)?\d+\b`)
 	digitRe        = regexp.MustCompile(`\d`)
 )
@@ -273,11 +310,11 @@ func inferKind(formula, target string) (kind, num, den string) {
 		return config.KindPercent, "", ""
 	case strings.Contains(t, "rispettat"):
 		return config.KindYesNo, "", ""
-	case daysTargetRe.MatchString(t) && !strings.HasPrefix(t, "entro"):
+	case daysTargetRe.MatchString(t):
 		return config.KindDays, "", ""
 	case (strings.Contains(f, "rispetto dei tempi") || strings.Contains(f, "rispetto tempi")) && !digitRe.MatchString(t):
 		return config.KindYesNo, "", ""
-	case countTargetRe.MatchString(t) && (strings.HasPrefix(f, "n.") || strings.HasPrefix(f, "n ") || strings.HasPrefix(f, "numero") || strings.Contains(t, "n.")):
+	case countTargetRe.MatchString(t) && (strings.HasPrefix(f, "n.") || strings.HasPrefix(f, "n ") || strings.HasPrefix(f, "n°") || strings.HasPrefix(f, "nr") || strings.HasPrefix(f, "numero") || strings.Contains(t, "n.")):
 		return config.KindCount, "", ""
 	}
 	return config.KindText, "", ""

@@ -174,6 +174,9 @@ func parseStaff(text string) (entries []staffEntry, leftover []string) {
 			} else if last := &entries[len(entries)-1]; !strings.HasSuffix(last.title, "E.Q.") {
 				last.title = strings.TrimSpace(last.title + " E.Q.")
 			}
+		case surnameParticles[tk] && i+1 < len(toks) && nameWordRe.MatchString(toks[i+1]) && !roleWords[strings.ToLower(toks[i+1])]:
+			roleOpen = false
+			names = append(names, tk) // "Di Stefano", "Della Torre"
 		case roleWords[low] && !(len(names) > 0 && nameWordRe.MatchString(tk) && (low == "di" || low == "c")) && !givenNames[tk]:
 			flush()
 			if !roleOpen && !(i > 0 && toks[i-1] == ":") {

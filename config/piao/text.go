@@ -14,13 +14,14 @@ type srcLine struct {
 }
 
 var (
-	markupRe = regexp.MustCompile(`\*\*|</?u>|</?i>|\*`)
+	markupRe = regexp.MustCompile(`\*\*|</?u>|</?i>|\*|\|`)
 	spacesRe = regexp.MustCompile(`\s+`)
 )
 
 // cleanText removes markdown markup and collapses spaces.
 func cleanText(s string) string {
 	s = markupRe.ReplaceAllString(s, "")
+	s = strings.TrimPrefix(strings.TrimSpace(s), "> ")
 	return strings.TrimSpace(spacesRe.ReplaceAllString(s, " "))
 }
 
@@ -40,6 +41,9 @@ func splitLines(text string, v vocabulary) []srcLine {
 			}
 		}
 		cells, parts = dropCutCopies(cells, parts)
+		if len(parts) == 2 && parts[0] == parts[1] && phaseStartRe.MatchString(parts[0]) {
+			parts = parts[:1] // an action written twice side by side
+		}
 		joined := ""
 		for _, p := range parts {
 			joined, _ = v.join(joined, p)
@@ -74,7 +78,7 @@ var labelPatterns = []struct {
 	re *regexp.Regexp
 }{
 	{lTitle, regexp.MustCompile(`D?ESCRIZIONE OBIETT?[A-Z]*`)},
-	{lMissione, regexp.MustCompile(`M?ISSIONE D\.U\.P\.?`)},
+	{lMissione, regexp.MustCompile(`M?ISSIONE D\.U\.P\.?|MICCIONE D\.(?:\s?[A-Z]{1,4}\.)*`)},
 	{lProgramma, regexp.MustCompile(`P?ROGRAMMA [DR]\.[UP]\.P\.?`)},
 	{lOutcome, regexp.MustCompile(`I?MPATTO/OUT[A-Z]{3,4}`)},
 	{lStakeholder, regexp.MustCompile(`S?TAKEHOLDER`)},
@@ -85,6 +89,10 @@ var labelPatterns = []struct {
 	{lIndicators, regexp.MustCompile(`I?NDICATORI\b`)},
 	{lQuant, regexp.MustCompile(`[QGOCW0][UOLI0-9]{0,2}[AR0-9][NRT0-9][TH0-9][A-Z0-9]{0,4}\s?[A-Z0-9]{2,9}`)},
 }
+
+var numberedRe = regexp.MustCompile(`^\s*[-–]?\s*\d{1,2}\s*(?:\)|-)\s`)
+
+var phaseStartRe = regexp.MustCompile(`^\s*[-–]?\s*\d{1,2}\)\s`)
 
 var indicatorsFollowRe = regexp.MustCompile(`^\s*(?:$|DESCRIZIONE|FORMULA|TARGET|\*)`)
 
@@ -194,10 +202,7 @@ func dropCutCopies(cells, parts []string) ([]string, []string) {
 			continue
 		}
 		k := j + 1
-		for k < len(cells) && cells[k] == "" {
-			k++
-		}
-		if k < len(cells) && len(cells[k]) >= len(a) && strings.HasPrefix(cells[k], a[:len(a)*3/4]) {
+		if k < len(cells) && len(cells[k]) > len(a) && (len(a)*5 >= len(cells[k])*4 || numberedRe.MatchString(a)) && strings.HasPrefix(cells[k], a[:len(a)*3/4]) {
 			cells[j] = ""
 			changed = true
 		}

@@ -47,6 +47,18 @@ func (v vocabulary) join(a, b string) (string, joinResult) {
 	if len(f) == 1 && strings.HasSuffix(l, f) && v[l] > 1 && len(b) > 1 {
 		return a + b[1:], joinMended
 	}
+	// "ammissione" + "ne alle graduatorie": the end of the word repeated.
+	if n := len(f); n >= 2 && n <= 3 && len(l) > n+2 && strings.HasSuffix(l, f) && len(b) > n && b[n] == ' ' {
+		return a + b[n:], joinMended
+	}
+	// a rare right half that completes a known word is a cut, even when
+	// the left half is a word of its own ("materia" + "ali").
+	if len(f) > 1 && strings.HasSuffix(l, f[:1]) && v[l+f[1:]] > 1 && v[f] <= 3 {
+		return a + b[1:], joinMended
+	}
+	if v[l+f] > 1 && v[f] <= 3 {
+		return a + b, joinMended
+	}
 	if v[l] > 1 && v[f] > 1 && len(l) >= 3 && len(f) >= 2 {
 		return a + " " + b, joinSpace
 	}
