@@ -53,7 +53,7 @@ func sortBody(body []srcLine) cardBody {
 		if isNoise(l.text) {
 			continue
 		}
-		ms := findLabels(l.text)
+		ms := l.labelsOf()
 		pos := 0
 		for k, m := range ms {
 			before := strings.TrimSpace(l.text[pos:m.start])

@@ -73,6 +73,7 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 		if nonEmpty >= 3 && !isQuantStart(l) {
 			// a row with a stray "1° semestre:" inside: drop the mark.
 			clean := l
+			clean.cached = false
 			clean.cells = append([]string(nil), l.cells...)
 			for j, c := range clean.cells {
 				clean.cells[j] = strings.TrimSpace(quantSplitRe.ReplaceAllString(c, ""))

@@ -27,7 +27,7 @@ var (
 // cardLabels reports which card labels occur in lines.
 func hasCardContent(lines []srcLine) bool {
 	for _, l := range lines {
-		for _, m := range findLabels(l.text) {
+		for _, m := range l.labelsOf() {
 			switch m.l {
 			case lOutcome, lPhases, lIndicators, lIndHeader:
 				return true
@@ -116,7 +116,7 @@ func headerBefore(lines []srcLine, a int) []srcLine {
 	start := a - 1
 	for ; start >= 0; start-- {
 		l := lines[start]
-		if isQuantLine(l) || markerRe.MatchString(l.text) || len(findLabels(l.text)) > 0 {
+		if isQuantLine(l) || markerRe.MatchString(l.text) || len(l.labelsOf()) > 0 {
 			break
 		}
 		if a-start > 60 {

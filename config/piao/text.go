@@ -11,6 +11,18 @@ type srcLine struct {
 	raw   string   // as read, without the newline
 	cells []string // tab-separated cells, trimmed, empties kept
 	text  string   // non-empty cells joined by one space, markup removed
+	// labels caches findLabels(text); cached tells whether it is set.
+	labels []labelMatch
+	cached bool
+	quant  bool // cached isQuantLine
+}
+
+// labelsOf returns the labels of l, from the cache when splitLines set it.
+func (l srcLine) labelsOf() []labelMatch {
+	if l.cached {
+		return l.labels
+	}
+	return findLabels(l.text)
 }
 
 var (
@@ -49,6 +61,9 @@ func splitLines(text string, v vocabulary) []srcLine {
 			joined, _ = v.join(joined, p)
 		}
 		out[i] = srcLine{n: i + 1, raw: r, cells: cells, text: joined}
+		out[i].quant = isQuantLine(out[i])
+		out[i].labels = findLabels(joined)
+		out[i].cached = true
 	}
 	return out
 }
@@ -96,6 +111,44 @@ var phaseStartRe = regexp.MustCompile(`^\s*[-–]?\s*\d{1,2}\)\s`)
 
 var indicatorsFollowRe = regexp.MustCompile(`^\s*(?:$|DESCRIZIONE|FORMULA|TARGET|\*)`)
 
+// labelHints are substrings one of which a line must hold for the label's
+// pattern to be tried: a cheap filter, the patterns being slow on long lines.
+var labelHints = map[label][]string{
+	lTitle: {"ESCRIZIONE OBIETT"}, lMissione: {"ISSIONE D", "MICCIONE"}, lProgramma: {"ROGRAMMA "},
+	lOutcome: {"MPATTO/OUT"}, lStakeholder: {"TAKEHOLDER"}, lPhases: {"ZIONI/FASI"},
+	lFinance: {"RISORSE FINANZIARIE", "CAPITOL"}, lStaff: {"ISORSE UMANE"}, lIndHeader: {"FORMULA"},
+	lIndicators: {"NDICATORI"},
+}
+
+// hasUpperRun reports a run of at least n capital letters or digits.
+func hasUpperRun(s string, n int) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			run++
+			if run >= n {
+				return true
+			}
+		} else if c != ' ' {
+			run = 0
+		}
+	}
+	return false
+}
+
+func hinted(s string, l label) bool {
+	if l == lQuant {
+		return hasUpperRun(s, 10)
+	}
+	for _, h := range labelHints[l] {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // labelMatch is a label found inside a line's text.
 type labelMatch struct {
 	l          label
@@ -107,6 +160,9 @@ func findLabels(s string) []labelMatch {
 	var all []labelMatch
 	taken := make([]bool, len(s)+1)
 	for _, p := range labelPatterns {
+		if !hinted(s, p.l) {
+			continue
+		}
 		for _, m := range p.re.FindAllStringIndex(s, -1) {
 			if p.l == lQuant && len(strings.ReplaceAll(s[m[0]:m[1]], " ", "")) < 12 {
 				continue
@@ -159,7 +215,7 @@ func isLetter(c byte) bool {
 // leadingLabel returns the label that starts line l (after bullets and a
 // one-character OCR leftover), or lNone.
 func leadingLabel(l srcLine) (label, labelMatch) {
-	ms := findLabels(l.text)
+	ms := l.labelsOf()
 	if len(ms) == 0 || ms[0].start > 3 {
 		return lNone, labelMatch{}
 	}
@@ -174,6 +230,9 @@ var (
 
 // isQuantLine reports whether the line belongs to the QUANTIFICAZIONE rows.
 func isQuantLine(l srcLine) bool {
+	if l.cached {
+		return l.quant
+	}
 	if quantRe.MatchString(l.text) {
 		return true
 	}

@@ -3,6 +3,8 @@ package piao
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // vocabulary counts the words of the whole document. It is the evidence
@@ -72,20 +74,30 @@ func (v vocabulary) join(a, b string) (string, joinResult) {
 	return a + " " + b, joinUnclear
 }
 
+// lastWord returns the letters that end s ("" when s ends otherwise).
 func lastWord(s string) string {
-	ws := wordRe.FindAllString(s, -1)
-	if len(ws) == 0 || !strings.HasSuffix(s, ws[len(ws)-1]) {
-		return ""
+	i := len(s)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		i -= size
 	}
-	return ws[len(ws)-1]
+	return s[i:]
 }
 
+// firstWord returns the letters that start s.
 func firstWord(s string) string {
-	ws := wordRe.FindAllString(s, -1)
-	if len(ws) == 0 || !strings.HasPrefix(s, ws[0]) {
-		return ""
+	i := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		i += size
 	}
-	return ws[0]
+	return s[:i]
 }
 
 // unweave rebuilds a two-line cell that the extraction spread over two
