@@ -83,6 +83,9 @@ func (im *importer) staff(o *config.Objective, b cardBody, anchor int) {
 		if id == "" {
 			continue
 		}
+		if cut := im.cutName(e.name); cut != "" {
+			im.doubt(line, id, fmt.Sprintf("nome forse tagliato dall'estrazione (%q, simile a %s) in %s", e.raw, cut, o.ID))
+		}
 		im.addPerson(config.Person{ID: id, Name: e.name.display(), Roles: []string{config.RoleStaff}, Title: e.title})
 		o.Staff = appendNew(o.Staff, id)
 		if !e.name.sure {
@@ -213,4 +216,30 @@ func (im *importer) report(p *config.Plan) Report {
 	}
 	sort.SliceStable(r.Uncertain, func(i, j int) bool { return r.Uncertain[i].Line < r.Uncertain[j].Line })
 	return r
+}
+
+// cutName returns the id of a person already named whose name starts with
+// the words of n, cut short: "Cassinelli Anto" is likely "Cassinelli
+// Antonella". The cut name is kept as written and reported.
+func (im *importer) cutName(n personName) string {
+	for _, p := range im.people {
+		pn := strings.Fields(strings.ToLower(foldAccents(p.Name)))
+		nn := strings.Fields(strings.ToLower(foldAccents(n.display())))
+		if len(pn) != len(nn) || p.ID == n.id() {
+			continue
+		}
+		same, prefix := 0, 0
+		for i := range nn {
+			switch {
+			case nn[i] == pn[i]:
+				same++
+			case strings.HasPrefix(pn[i], nn[i]):
+				prefix++
+			}
+		}
+		if same == len(nn)-1 && prefix == 1 {
+			return p.ID
+		}
+	}
+	return ""
 }

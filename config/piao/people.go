@@ -154,6 +154,11 @@ func parseStaff(text string) (entries []staffEntry, leftover []string) {
 				break
 			}
 			pn := splitName(names[:n])
+			if strings.ContainsAny(strings.Join(names[:n], ""), "0123456789") {
+				leftover = append(leftover, names[:n]...)
+				names = names[n:]
+				continue
+			}
 			entries = append(entries, staffEntry{name: pn, title: role, raw: strings.Join(names[:n], " ")})
 			names = names[n:]
 		}
