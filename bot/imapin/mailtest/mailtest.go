@@ -14,7 +14,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -40,6 +43,7 @@ type Env struct {
 	Domain     string // any local part at this domain is a mailbox
 	RejectRcpt string // a recipient the SMTP server refuses with 5xx
 	DeferRcpt  string // a recipient the SMTP server refuses with 4xx
+	Dir        string // the servers' temporary directory
 }
 
 // LoadEnv reads the SOLLECITO_TEST_* variables and fails the test when one
@@ -66,6 +70,7 @@ func LoadEnv(t testing.TB) Env {
 		Domain:     get("SOLLECITO_TEST_MAIL_DOMAIN"),
 		RejectRcpt: get("SOLLECITO_TEST_SMTP_REJECT_RCPT"),
 		DeferRcpt:  get("SOLLECITO_TEST_SMTP_DEFER_RCPT"),
+		Dir:        get("SOLLECITO_TEST_MAIL_DIR"),
 	}
 	if len(missing) > 0 {
 		t.Fatalf("missing %s: %s", strings.Join(missing, ", "), HowToStart)
@@ -112,11 +117,24 @@ func (b *Box) Dial() *client.Client {
 		b.t.Fatalf("dial IMAP %s: %v (%s)", b.IMAPAddr, err, HowToStart)
 	}
 	c.Timeout = 10 * time.Second
+	c.ErrorLog = log.New(io.Discard, "", 0)
 	b.t.Cleanup(func() { _ = c.Terminate() })
 	if err := c.Login(b.User, b.Pass); err != nil {
 		b.t.Fatalf("IMAP login as %s: %v", b.User, err)
 	}
 	return c
+}
+
+// Kick makes Dovecot disconnect every IMAP session of the box's user, as a
+// server shutting down does (it says BYE, then closes). Other tests' users
+// are not touched.
+func (b *Box) Kick() {
+	b.t.Helper()
+	conf := filepath.Join(b.Dir, "dovecot", "dovecot.conf")
+	out, err := exec.Command("doveadm", "-c", conf, "kick", b.User).CombinedOutput()
+	if err != nil {
+		b.t.Fatalf("doveadm kick %s: %v: %s", b.User, err, out)
+	}
 }
 
 // Append stores a raw message in folder (created when missing).
