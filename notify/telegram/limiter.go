@@ -24,8 +24,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// catchUp is how many late intervals the spacing may make up in a burst.
-const catchUp = 3
+// catchUp is how many intervals of lateness the spacing may make up.
+const catchUp = 15
 
 // limiter keeps sends under a global rate and one message per interval per
 // chat, and holds a chat back after a 429 for that chat only.
@@ -171,10 +171,11 @@ func (l *limiter) ready(ctx context.Context, st *chatState) error {
 				return err
 			}
 			// Space starts from the planned time, not from a late wake-up,
-			// so that scheduling delays do not add up; catching up is
-			// limited to a few intervals, and the window rule stays exact.
+			// so that scheduling delays do not add up: a lateness of up to
+			// catchUp intervals is made up (the window rule still holds);
+			// after a longer pause the spacing starts again from now.
 			if now.Sub(l.next) > catchUp*l.interval {
-				l.next = now.Add(-catchUp * l.interval)
+				l.next = now
 			}
 			l.next = l.next.Add(l.interval)
 			l.inflight++
