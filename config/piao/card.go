@@ -20,9 +20,14 @@ type cardBody struct {
 	indLines   []srcLine // the INDICATORI table, row by row
 	indStart   int
 	phasesSeen bool
+	// strayTitles are numbered titles in capitals found away from the
+	// DESCRIZIONE OBIETTIVO label.
+	strayTitles []piece
 	// outcomeUnlabelled is the line of an outcome whose label is missing.
 	outcomeUnlabelled int
 }
+
+var titleLineRe = regexp.MustCompile(`^\d{1,2}\s*-\s*[A-Z]`)
 
 var phaseNumRe = regexp.MustCompile(`^\s*[-–•]?\s*(\d{1,2})\)\s*`)
 
@@ -86,6 +91,11 @@ func sortBody(body []srcLine) cardBody {
 		}
 		rest := strings.TrimSpace(l.text[pos:])
 		if rest == "" {
+			continue
+		}
+		if len(ms) == 0 && cur != lNone && cur != lTitle && titleLineRe.MatchString(rest) && upperShare(rest) > 0.9 {
+			// a numbered title in capitals, away from its label
+			b.strayTitles = append(b.strayTitles, piece{rest, l.n})
 			continue
 		}
 		target := cur

@@ -298,6 +298,14 @@ func (im *importer) titleAndCodes(o *config.Objective, b cardBody, anchor int) {
 		}
 	}
 	o.Title = dedupeTitle(strings.Join(titleParts, " "), im.vocab)
+	for _, p := range b.strayTitles {
+		if o.Title == "" {
+			o.Title = p.text
+			im.doubt(p.line, o.ID, "titolo preso da una riga in maiuscolo lontana da DESCRIZIONE OBIETTIVO: verificare")
+		} else {
+			im.doubt(p.line, o.ID, fmt.Sprintf("riga in maiuscolo non collocata: %q", p.text))
+		}
+	}
 	if o.Title == "" {
 		im.doubt(anchor, o.ID, "titolo (DESCRIZIONE OBIETTIVO) non trovato")
 	} else if len(titleLines) > 1 && titleLines[len(titleLines)-1]-titleLines[0] > 4 {
