@@ -1,0 +1,371 @@
+package workflow_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sollecito/scheduler"
+	"sollecito/store"
+	"sollecito/workflow"
+	"sollecito/workflow/calendar"
+)
+
+var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/golden from the current output")
+
+// digestPlan has two directorates with their own dirigente, three
+// services, staff in both, and a coordinator.
+const digestPlan = `
+organisation: Provincia di Prova
+year: 2024
+directorates:
+  - {code: "I", name: Bilancio e Finanze, dirigente: capo1}
+  - {code: "II", name: Personale, dirigente: capo2}
+services:
+  - {name: Contabilità, directorate: "I"}
+  - {name: Tributi, directorate: "I"}
+  - {name: Risorse umane, directorate: "II"}
+people:
+  - {id: anna, name: Anna Rossi, email: anna@example.org}
+  - {id: bruno, name: Bruno Verdi, email: bruno@example.org}
+  - {id: dora, name: Dora Neri, email: dora@example.org}
+  - {id: capo1, name: Carla Capo, email: capo1@example.org, roles: [responsabile]}
+  - {id: capo2, name: Chris Head, email: capo2@example.org, roles: [responsabile], language: en}
+  - {id: coord, name: Controllo di gestione, email: cdg@example.org, roles: [coordinator]}
+objectives:
+  - id: I-01
+    title: Rendiconto e pagamenti
+    directorate: "I"
+    service: Contabilità
+    responsabile: capo1
+    staff: [anna, bruno]
+    phases:
+      - {n: 1, text: Rendiconto alla BDAP, deadline: "entro 30 gg dall'approvazione del Rendiconto"}
+    indicators:
+      - {id: I-01.1, description: Tempi medi di pagamento, target: "<= 30 giorni", kind: days, periods: [S1]}
+      - {id: I-01.2, description: Certificazioni corrette sul totale, target: ">= 90%", kind: percent, assignees: [anna], periods: [S1]}
+      - {id: I-01.3, description: Report al Nucleo, target: "n. report = 2", kind: count, assignees: [bruno], periods: [S1]}
+  - id: I-02
+    title: Recupero dell'evasione
+    directorate: "I"
+    service: Tributi
+    responsabile: capo1
+    staff: [bruno]
+    indicators:
+      - {id: I-02.1, description: Giorni per l'accertamento, target: "Scostamento <= 20 giorni", kind: days, periods: [S1]}
+  - id: II-01
+    title: Formazione del personale
+    directorate: "II"
+    service: Risorse umane
+    responsabile: capo2
+    staff: [dora]
+    indicators:
+      - {id: II-01.1, description: Percorsi formativi attivati, target: ">=1 percorso", kind: count, periods: [S1]}
+      - {id: II-01.2, description: Piano della formazione nei tempi, target: Rispettato, kind: yesno, periods: [S1]}
+`
+
+// newDigestEnv is an engine over digestPlan with the given channels.
+func newDigestEnv(t *testing.T, start time.Time, chans workflow.ChannelSet) *env {
+	t.Helper()
+	dir := t.TempDir()
+	e := &env{t: t, dir: dir, clock: scheduler.NewClock(start), rec: &recorder{}}
+	e.l = loadTest(t, dir, digestPlan, testConfig)
+	e.open(func(o *workflow.Options) { o.Channels = chans })
+	return e
+}
+
+var emailOnly = workflow.ChannelSet{Email: true, Console: "never"}
+
+// submitAt records a value at a moment, as its sender would.
+func (e *env) submitAt(when time.Time, ind, raw, by string) {
+	e.t.Helper()
+	e.clock.Set(when)
+	if _, err := e.eng.Submit(context.Background(), workflow.Submission{IndicatorID: ind, Period: "2024-S1", Raw: raw, By: by, Channel: workflow.ChannelEmail}); err != nil {
+		e.t.Fatalf("submit %s %q: %v", ind, raw, err)
+	}
+}
+
+// digestState builds the plan state of the golden files: the first
+// semester's values were due on 31/07/2024; some came, some did not.
+func digestState(e *env) {
+	e.submitAt(at(2024, 8, 1, 9, 0), "I-01.3", "2 report", "bruno") // before the digest window
+	e.submitAt(at(2024, 8, 5, 10, 15), "I-01.2", "85% - due pratiche sospese per ricorso", "anna")
+	e.submitAt(at(2024, 8, 7, 16, 40), "I-02.1", "12 giorni", "bruno")
+	e.submitAt(at(2024, 8, 6, 11, 5), "II-01.2", "sì", "dora")
+	e.submitAt(at(2024, 8, 8, 9, 30), "II-01.2", "no - approvato in ritardo", "dora") // a correction
+	if err := e.st.SetAway(context.Background(), "prova", "anna", "2024-08-09", "2024-08-23"); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// digestRows returns the digest rows in the outbox, by person and channel.
+func digestRows(t *testing.T, st *store.Store) map[string]workflow.NotePayload {
+	t.Helper()
+	rows, err := st.Outbox(context.Background(), store.OutboxFilter{Org: "prova", Kind: workflow.OutboxDigest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]workflow.NotePayload{}
+	for _, r := range rows {
+		var p workflow.NotePayload
+		if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
+			t.Fatal(err)
+		}
+		out[r.PersonID+"/"+r.Channel] = p
+	}
+	return out
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "golden", name)
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./workflow -run Digest -update-golden to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file:\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
+
+func TestDigestContentGolden(t *testing.T) {
+	e := newDigestEnv(t, at(2024, 7, 1, 8, 0), emailOnly)
+	digestState(e)
+	ctx := context.Background()
+	e.clock.Set(at(2024, 8, 12, 8, 30)) // Monday: both digests are due
+	for _, kind := range []string{workflow.DigestDirigenti, workflow.DigestCoordinators} {
+		res, err := e.eng.Digest(ctx, kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Messages == 0 {
+			t.Fatalf("%s: nothing enqueued: %+v", kind, res)
+		}
+	}
+	rows := digestRows(t, e.st)
+	cases := []struct{ name, key, file string }{
+		{"coordinator text", "coord/email", "digest-coordinators.txt"},
+		{"coordinator e-mail HTML", "coord/email", "digest-coordinators.html"},
+		{"coordinator Telegram", "coord/email", "digest-coordinators.tg.html"},
+		{"dirigente I text", "capo1/email", "digest-dirigente-I.txt"},
+		{"dirigente II text in English", "capo2/email", "digest-dirigente-II-en.txt"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, ok := rows[c.key]
+			if !ok {
+				t.Fatalf("no digest for %s; have %v", c.key, keys(rows))
+			}
+			body := p.Text
+			switch {
+			case strings.HasSuffix(c.file, ".tg.html"):
+				body = p.TGHTML
+			case strings.HasSuffix(c.file, ".html"):
+				body = p.HTML
+			}
+			golden(t, c.file, "Subject: "+p.Subject+"\n\n"+body)
+		})
+	}
+	if len(rows) != 3 {
+		t.Errorf("digest rows: %v, want one each for coord, capo1, capo2", keys(rows))
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestDigestDirigenteSeesOnlyOwnDirectorate(t *testing.T) {
+	e := newDigestEnv(t, at(2024, 7, 1, 8, 0), emailOnly)
+	digestState(e)
+	if err := e.st.SetAway(context.Background(), "prova", "dora", "2024-08-01", "2024-08-30"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(at(2024, 8, 12, 8, 0))
+	if _, err := e.eng.Digest(context.Background(), workflow.DigestDirigenti); err != nil {
+		t.Fatal(err)
+	}
+	rows := digestRows(t, e.st)
+	own := map[string][]string{
+		"capo1/email": {"I-01.1", "I-01.2", "I-02.1", "I-01/1", "Anna Rossi"},
+		"capo2/email": {"II-01.1", "II-01.2", "Dora Neri"},
+	}
+	foreign := map[string][]string{
+		"capo1/email": {"II-01", "Personale", "Dora Neri", "Formazione"},
+		"capo2/email": {"Tempi medi", "Certificazioni", "Accertamento", "BDAP", "Bilancio", "Anna Rossi", "Bruno Verdi", "Tributi"},
+	}
+	for who, want := range own {
+		t.Run(who, func(t *testing.T) {
+			p, ok := rows[who]
+			if !ok {
+				t.Fatalf("no digest for %s", who)
+			}
+			for _, form := range []string{p.Subject + p.Text, p.HTML, p.TGHTML} {
+				for _, w := range want {
+					if !strings.Contains(form, w) {
+						t.Errorf("%s's digest lacks %q", who, w)
+					}
+				}
+				for _, f := range foreign[who] {
+					if strings.Contains(form, f) {
+						t.Errorf("%s's digest shows %q from another directorate:\n%s", who, f, form)
+					}
+				}
+			}
+		})
+	}
+	if _, ok := rows["coord/email"]; ok {
+		t.Error("the dirigenti digest went to the coordinator")
+	}
+}
+
+func TestEmptyDigestIsNotSent(t *testing.T) {
+	// 01/07/2024, a Monday: nothing due yet, no value, the rendiconto dated
+	// so that no phase is waiting for it.
+	e := newDigestEnv(t, at(2024, 6, 20, 8, 0), workflow.ChannelSet{Console: "auto"})
+	ctx := context.Background()
+	if _, err := e.eng.SetEvent(ctx, "rendiconto", calendar.D(2024, 6, 20), "admin"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(at(2024, 7, 1, 8, 30))
+	for _, kind := range []string{workflow.DigestCoordinators, workflow.DigestDirigenti} {
+		res, err := e.eng.Digest(ctx, kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Messages != 0 || res.Empty == 0 {
+			t.Errorf("%s: %+v, want nothing enqueued and empty digests counted", kind, res)
+		}
+	}
+	e.run(at(2024, 7, 1, 8, 45))
+	for _, d := range e.rec.all() {
+		if d.Msg.Subject != "" && strings.Contains(d.Msg.Subject, "Riepilogo") {
+			t.Errorf("an empty digest was sent to %s: %s", d.Msg.PersonID, d.Msg.Subject)
+		}
+	}
+	if rows := digestRows(t, e.st); len(rows) != 0 {
+		t.Fatalf("digest rows for an empty digest: %v", keys(rows))
+	}
+	// One value received during the week: the next Monday says so, to the
+	// coordinator and to that directorate's dirigente only.
+	e.submitAt(at(2024, 7, 3, 10, 0), "II-01.1", "2 percorsi", "dora")
+	e.clock.Set(at(2024, 7, 8, 8, 30))
+	for _, kind := range []string{workflow.DigestCoordinators, workflow.DigestDirigenti} {
+		if _, err := e.eng.Digest(ctx, kind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := digestRows(t, e.st)
+	if len(rows) != 2 || rows["coord/console"].Text == "" || rows["capo2/console"].Text == "" {
+		t.Fatalf("digest rows after one value: %v, want coord and capo2", keys(rows))
+	}
+}
+
+func TestDigestIsEnqueuedOnceAcrossRestarts(t *testing.T) {
+	e := newDigestEnv(t, at(2024, 7, 1, 8, 0), workflow.ChannelSet{Console: "auto"})
+	digestState(e)
+	ctx := context.Background()
+	monday := at(2024, 8, 12, 8, 30)
+	e.clock.Set(monday)
+	first, err := e.eng.Digest(ctx, workflow.DigestCoordinators)
+	if err != nil || first.Messages != 1 || !first.Moment.Equal(monday) {
+		t.Fatalf("first run: %+v, %v", first, err)
+	}
+	count := func() int {
+		rows, err := e.st.Outbox(ctx, store.OutboxFilter{Org: "prova", Kind: workflow.OutboxDigest})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rows)
+	}
+	again, err := e.eng.Digest(ctx, workflow.DigestCoordinators)
+	if err != nil || !again.AlreadyDone || again.Messages != 0 {
+		t.Fatalf("second run at the same moment: %+v, %v", again, err)
+	}
+	// A restart an hour later (within the catch-up window), with a value
+	// arrived meanwhile: the 08:30 digest is not sent again.
+	e.submitAt(at(2024, 8, 12, 9, 10), "I-01.1", "25 giorni", "bruno")
+	e.clock.Set(monday.Add(time.Hour))
+	e.open(func(o *workflow.Options) { o.Channels = workflow.ChannelSet{Console: "auto"} })
+	after, err := e.eng.Digest(ctx, workflow.DigestCoordinators)
+	if err != nil || !after.AlreadyDone {
+		t.Fatalf("after restart: %+v, %v", after, err)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("digest rows after restart: %d, want 1", n)
+	}
+	// It is delivered once.
+	e.run(monday.Add(2 * time.Hour))
+	sent := 0
+	for _, d := range e.rec.all() {
+		if d.Msg.PersonID == "coord" && strings.HasPrefix(d.Msg.Subject, "Riepilogo del 12/08/2024") {
+			sent++
+		}
+	}
+	if sent != 1 {
+		t.Fatalf("coordinator received the 12/08 digest %d times, want 1", sent)
+	}
+	// The next Monday lists only what arrived since the last digest.
+	e.clock.Set(at(2024, 8, 19, 8, 30))
+	next, err := e.eng.Digest(ctx, workflow.DigestCoordinators)
+	if err != nil || next.Messages != 1 {
+		t.Fatalf("next week: %+v, %v", next, err)
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("digest rows after the next week: %d, want 2", n)
+	}
+	p := digestRows(t, e.st)["coord/console"] // the newest row wins the map
+	if !strings.Contains(p.Text, "I-01.1 Tempi medi di pagamento: 25 giorni") {
+		t.Errorf("next digest lacks the value received after the last one:\n%s", p.Text)
+	}
+	if strings.Contains(p.Text, "I-01.2 Certificazioni corrette sul totale: 85") {
+		t.Errorf("next digest repeats a value already reported:\n%s", p.Text)
+	}
+}
+
+func TestDigestMomentCatchUp(t *testing.T) {
+	e := newDigestEnv(t, at(2024, 7, 1, 8, 0), workflow.ChannelSet{Console: "auto"})
+	snap := e.eng.Snapshot()
+	cases := []struct {
+		name string
+		now  time.Time
+		want time.Time // zero: none
+	}{
+		{"at the moment", at(2024, 8, 12, 8, 30), at(2024, 8, 12, 8, 30)},
+		{"a minute early", at(2024, 8, 12, 8, 29), time.Time{}},
+		{"down until the afternoon", at(2024, 8, 12, 15, 0), at(2024, 8, 12, 8, 30)},
+		{"down until Tuesday", at(2024, 8, 13, 9, 0), time.Time{}},
+		{"across the autumn clock change", at(2024, 10, 28, 8, 30), at(2024, 10, 28, 8, 30)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok, err := snap.DigestMoment(workflow.DigestCoordinators, c.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != !c.want.IsZero() || (ok && !got.Equal(c.want)) {
+				t.Fatalf("DigestMoment(%v) = %v, %v; want %v", c.now, got, ok, c.want)
+			}
+		})
+	}
+	if _, _, err := snap.DigestMoment("weekly", at(2024, 8, 12, 8, 30)); err == nil {
+		t.Error("an unknown digest kind was accepted")
+	}
+}
