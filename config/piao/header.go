@@ -33,6 +33,10 @@ func parseHeader(lines []srcLine, dir directory, v vocabulary) cardHeader {
 	skipName := false
 	for _, l := range lines {
 		t := l.text
+		if strings.HasPrefix(t, "\x00") {
+			h.unplaced = append(h.unplaced, fmt.Sprintf("riga %d: %q", l.n, t[1:]))
+			continue
+		}
 		if isNoise(t) {
 			continue
 		}

@@ -48,6 +48,7 @@ var (
 	orgRe        = regexp.MustCompile(`Provincia di [A-Z][a-z]+`)
 	titleNumRe   = regexp.MustCompile(`^\s*[-–]?\s*\d{1,2}\s*(?:[-–.]\s*)?`)
 	upperShareRe = regexp.MustCompile(`[a-zà-ù]`)
+	tableWordRe  = regexp.MustCompile(`^(?:DESCRIZIONE|FORMULA|TARGET|QUANTIFICAZIONE|INDICATORI)$`)
 )
 
 // Import reads the text extraction of a PIAO document and returns the plan,
@@ -255,6 +256,9 @@ func (im *importer) titleAndCodes(o *config.Objective, b cardBody, anchor int) {
 	// text above DESCRIZIONE OBIETTIVO is the title only when written in
 	// capitals (the card titles are); the rest is left over prose.
 	for _, p := range b.pre {
+		if tableWordRe.MatchString(p.text) {
+			continue // a stray table heading ("DESCRIZIONE", "FORMULA")
+		}
 		if garbled(p.text, im.vocab) {
 			im.doubt(p.line, o.ID, fmt.Sprintf("riga illeggibile ignorata: %q", p.text))
 			continue

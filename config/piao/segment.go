@@ -86,14 +86,28 @@ func segmentCards(lines []srcLine) []rawCard {
 		// the body ends at the last QUANTIFICAZIONE row before the next card.
 		bodyEnd := len(seg)
 		if k+1 < len(anchors) {
-			last := -1
+			last, lastLabel := -1, -1
 			for j, l := range seg {
 				if isQuantLine(l) {
 					last = j
 				}
+				if lb, _ := leadingLabel(l); lb == lTitle || lb == lOutcome || lb == lPhases || lb == lStaff || lb == lIndicators {
+					lastLabel = j
+				}
 			}
-			if last >= 0 {
+			switch {
+			case last > lastLabel:
 				bodyEnd = last + 1
+			case lastLabel >= 0:
+				// no QUANTIFICAZIONE row after the card's content: it ends
+				// where the next card's heading starts.
+				bodyEnd = len(seg)
+				for j := lastLabel + 1; j < len(seg); j++ {
+					if headingStartRe.MatchString(seg[j].text) {
+						bodyEnd = j
+						break
+					}
+				}
 			}
 		}
 		c := rawCard{body: seg[:bodyEnd], anchor: lines[a].n, intersectoral: a < firstDir}
@@ -123,8 +137,24 @@ func headerBefore(lines []srcLine, a int) []srcLine {
 			break
 		}
 	}
-	return lines[start+1 : a]
+	h := lines[start+1 : a]
+	// the heading starts at its first keyword; what comes before is the
+	// tail of the previous card (kept, to be reported as unplaced).
+	for i, l := range h {
+		if headingStartRe.MatchString(l.text) {
+			for j := range h[:i] {
+				if !isNoise(h[j].text) {
+					h[j].text = "\x00" + h[j].text // marked: not part of the heading
+				}
+			}
+			break
+		}
+	}
+	return h
 }
+
+// headingStartRe matches the first line of a card's heading.
+var headingStartRe = regexp.MustCompile(`^(?:SERVIZIO:|[A-Z]?ERVIZIO:|CATEGORIA|DIREZIONE ORGANIZZATIVA|DIREZIONE\s|DIRIGENTE|SEGRETARIO GENERALE|RESPONSABILE:|Provincia di Lecco|OBIETTIVO:)`)
 
 // sectionAt returns the directorate code of the last directorate heading at
 // or before index a.
