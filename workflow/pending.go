@@ -33,7 +33,9 @@ type PersonItem struct {
 }
 
 // Open reports whether the item still waits for a value or to be done.
-func (p PersonItem) Open() bool { return p.State == store.StateOpen || p.State == store.StateAwaitingEvent }
+func (p PersonItem) Open() bool {
+	return p.State == store.StateOpen || p.State == store.StateAwaitingEvent
+}
 
 // PersonItems lists the items assigned to personID in lang: open ones
 // first by due date, then those already answered. Removed items are left
