@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -79,6 +80,7 @@ func (a *app) startDaemon(ctx context.Context, l *config.Loaded, log *slog.Logge
 	d.disp = notify.NewDispatcher(st, eng, map[string]notify.Channel{workflow.ChanConsole: notify.NewConsole(a.stdout)},
 		a.clock(), log, dispatchConfig(l), nil)
 	jobs := []scheduler.Job{{Name: "sweep", Spec: "@every 1m", Run: d.sweep}}
+	jobs = append(jobs, scheduler.Job{Name: "digests", Spec: "@every 1m", Run: d.digests})
 	d.sched, err = scheduler.New(ctx, l.Location(), log, config.CronParser, jobs)
 	if err != nil {
 		_ = st.Close()
@@ -99,6 +101,25 @@ func (d *daemon) sweep(ctx context.Context) error {
 		d.nudge()
 	}
 	return err
+}
+
+// digests queues the digests whose scheduled moment has come (the engine
+// reads the schedules of the configuration in force, so a reload applies,
+// and sends a moment missed while down once, late, within its catch-up
+// window); every other minute it does nothing.
+func (d *daemon) digests(ctx context.Context) error {
+	var errs []error
+	for _, kind := range []string{workflow.DigestCoordinators, workflow.DigestDirigenti} {
+		res, err := d.eng.Digest(ctx, kind)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if res.Messages > 0 {
+			d.nudge()
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (d *daemon) nudge() {

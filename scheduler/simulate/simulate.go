@@ -154,6 +154,22 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			},
 		},
 	}
+	// Digests on their configured schedules, as the daemon sends them.
+	for _, kind := range []string{workflow.DigestCoordinators, workflow.DigestDirigenti} {
+		spec, err := eng.Snapshot().DigestSpec(kind)
+		if err != nil || spec == "" {
+			continue
+		}
+		kind := kind
+		src, err := scheduler.NewCronSource(config.CronParser, spec, l.Location(), opt.From, func(ctx context.Context, _ time.Time) error {
+			_, err := eng.Digest(ctx, kind)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, src)
+	}
 	if err := scheduler.Drive(ctx, clock, opt.To, opt.Pace, sources...); err != nil {
 		return nil, err
 	}
