@@ -26,6 +26,8 @@ type conn struct {
 	// newMail receives a signal when the selected mailbox grew; buffered,
 	// so a signal sent while the reader is busy is not lost.
 	newMail chan struct{}
+	updates chan client.Update // the client's updates, read by drain
+	marks   chan struct{}      // drain acknowledges settle's marker
 }
 
 // connect dials, secures, logs in, learns the server's capabilities and
@@ -58,7 +60,10 @@ func (r *Reader) connect(ctx context.Context) (*conn, error) {
 		_ = raw.Close()
 		return nil, fmt.Errorf("greeting from %s: %w", cfg.Addr, err)
 	}
-	cn := &conn{raw: raw, c: c, newMail: make(chan struct{}, 1)}
+	cn := &conn{
+		raw: raw, c: c, newMail: make(chan struct{}, 1),
+		updates: make(chan client.Update, 64), marks: make(chan struct{}, 1),
+	}
 	fail := func(format string, err error) (*conn, error) {
 		cn.close()
 		if cerr := ctx.Err(); cerr != nil {
@@ -68,9 +73,8 @@ func (r *Reader) connect(ctx context.Context) (*conn, error) {
 	}
 	c.Timeout = cfg.Timeout
 	c.ErrorLog = slog.NewLogLogger(r.log.Handler(), slog.LevelDebug)
-	updates := make(chan client.Update, 64)
-	c.Updates = updates
-	go cn.drain(updates)
+	c.Updates = cn.updates
+	go cn.drain()
 	if cfg.Security == SecuritySTARTTLS {
 		if err := c.StartTLS(tlsCfg); err != nil {
 			return fail("STARTTLS: %w", err)
@@ -101,32 +105,48 @@ func (r *Reader) connect(ctx context.Context) (*conn, error) {
 }
 
 // drain reads the client's updates until it logs out, as go-imap blocks
-// when nobody reads them, and signals newMail when the mailbox grows.
-func (cn *conn) drain(updates <-chan client.Update) {
-	var known uint32
+// when nobody reads them, and signals newMail when the server reports
+// EXISTS. A nil update is settle's marker. (The MailboxUpdate's status is
+// the client's own and changes under us: its fields are not read here.)
+func (cn *conn) drain() {
 	for {
 		select {
-		case u := <-updates:
-			switch u := u.(type) {
-			case *client.MailboxUpdate:
-				if u.Mailbox == nil {
-					continue
+		case u := <-cn.updates:
+			if u == nil {
+				select {
+				case <-cn.newMail:
+				default:
 				}
-				if u.Mailbox.Messages > known {
-					select {
-					case cn.newMail <- struct{}{}:
-					default:
-					}
-				}
-				known = u.Mailbox.Messages
-			case *client.ExpungeUpdate:
-				if known > 0 {
-					known--
+				cn.marks <- struct{}{}
+				continue
+			}
+			if _, ok := u.(*client.MailboxUpdate); ok {
+				select {
+				case cn.newMail <- struct{}{}:
+				default:
 				}
 			}
 		case <-cn.c.LoggedOut():
 			return
 		}
+	}
+}
+
+// settle forgets the EXISTS reports that our own commands caused (the
+// SELECT of every pass has one). Updates reach the channel in the order the
+// server sent them and all responses to finished commands are already in
+// it, so a marker queued now comes after all of them.
+func (cn *conn) settle() error {
+	select {
+	case cn.updates <- nil:
+	case <-cn.c.LoggedOut():
+		return errors.New("connection closed")
+	}
+	select {
+	case <-cn.marks:
+		return nil
+	case <-cn.c.LoggedOut():
+		return errors.New("connection closed")
 	}
 }
 
@@ -181,9 +201,10 @@ func (cn *conn) ensureFolder(name string) error {
 	return nil
 }
 
-// idleUntilNewMail runs IDLE until the mailbox grows (nil), the connection
+// idleUntilNewMail runs IDLE until the mailbox grows (nil), retry passes
+// when retry > 0 (nil: mail that failed is tried again), the connection
 // fails (an error) or ctx ends (nil). IDLE is re-issued every restart.
-func (cn *conn) idleUntilNewMail(ctx context.Context, restart, timeout time.Duration) error {
+func (cn *conn) idleUntilNewMail(ctx context.Context, restart, timeout, retry time.Duration) error {
 	// Client.Timeout would end IDLE after one command timeout; TCP
 	// keep-alive detects a dead peer meanwhile.
 	cn.c.Timeout = 0
@@ -205,7 +226,18 @@ func (cn *conn) idleUntilNewMail(ctx context.Context, restart, timeout time.Dura
 			return errors.New("IDLE did not end in time")
 		}
 	}
+	var retryC <-chan time.Time
+	if retry > 0 {
+		t := time.NewTimer(retry)
+		defer t.Stop()
+		retryC = t.C
+	}
 	select {
+	case <-retryC:
+		if err := end(); err != nil {
+			return fmt.Errorf("end IDLE: %w", err)
+		}
+		return nil
 	case <-cn.newMail:
 		if err := end(); err != nil {
 			return fmt.Errorf("end IDLE: %w", err)

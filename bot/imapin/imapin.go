@@ -18,8 +18,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/emersion/go-imap"
 )
 
 // Security modes of Config.Security.
@@ -48,7 +51,8 @@ type Config struct {
 	// MaxFailures is how many failed attempts send a mail to quarantine; 3
 	// by default.
 	MaxFailures int
-	// PollInterval is the wait between passes on servers without IDLE; one
+	// PollInterval is the wait between passes on servers without IDLE, and
+	// before mail that failed is tried again on servers with IDLE; one
 	// minute by default.
 	PollInterval time.Duration
 	// IdleRestart is how often IDLE is re-issued; 25 minutes by default.
@@ -175,13 +179,15 @@ type Reader struct {
 	// administrator).
 	OnQuarantine func(ctx context.Context, m Mail, reason string)
 
-	conn *conn // the open connection, nil when disconnected
+	conn *conn    // the open connection, nil when disconnected
+	seen []uint32 // the UIDs the last pass found, sorted
 
 	// Test hooks and backoff, unexported.
 	afterHandle func(m Mail)  // after a handler succeeded, before the move
 	onWait      func()        // when the reader starts waiting for new mail
 	wait        waitFunc      // waits d or until ctx ends; backoff between connections
 	noMove      bool          // behave as if the server had no MOVE
+	noIdle      bool          // behave as if the server had no IDLE
 	minBackoff  time.Duration // first backoff; doubles up to maxBackoff
 	maxBackoff  time.Duration
 }
@@ -258,9 +264,31 @@ func (r *Reader) waitForMail(ctx context.Context) error {
 	if r.onWait != nil {
 		r.onWait()
 	}
-	if !c.idle {
+	if !c.idle || r.noIdle {
 		_ = r.wait(ctx, r.cfg.PollInterval) // an error only means ctx ended
 		return nil
 	}
-	return c.idleUntilNewMail(ctx, r.cfg.IdleRestart, r.cfg.Timeout)
+	if err := c.settle(); err != nil {
+		return err
+	}
+	// Mail that arrived during the pass, after its SEARCH, was reported
+	// before settle: look for it, as IDLE would not report it again.
+	crit := imap.NewSearchCriteria()
+	crit.WithoutFlags = []string{imap.DeletedFlag}
+	uids, err := c.c.UidSearch(crit)
+	if err != nil {
+		return fmt.Errorf("search %s: %w", r.cfg.Mailbox, err)
+	}
+	for _, uid := range uids {
+		if !slices.Contains(r.seen, uid) {
+			return nil
+		}
+	}
+	// Mail left in the mailbox failed: try it again after a poll interval
+	// even when nothing new arrives.
+	var retry time.Duration
+	if len(uids) > 0 {
+		retry = r.cfg.PollInterval
+	}
+	return c.idleUntilNewMail(ctx, r.cfg.IdleRestart, r.cfg.Timeout, retry)
 }

@@ -62,6 +62,7 @@ func (r *Reader) pass(ctx context.Context, cn *conn) (int, error) {
 		return 0, fmt.Errorf("search %s: %w", mbox, err)
 	}
 	slices.Sort(uids)
+	r.seen = uids
 	handled := 0
 	for chunk := range slices.Chunk(uids, fetchBatch) {
 		raws, err := cn.fetch(chunk)
