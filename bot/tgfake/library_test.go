@@ -144,3 +144,19 @@ func TestLibraryFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestLibraryPollConflict(t *testing.T) {
+	s := New(t, testToken)
+	bot := newBot(t, s)
+	s.FailNext("getUpdates", 1, Conflict())
+	s.SendText(2, 2, "ciao")
+	_, err := bot.GetUpdates(tgbotapi.UpdateConfig{})
+	var apiErr *tgbotapi.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != 409 {
+		t.Fatalf("injected conflict: %v", err)
+	}
+	updates, err := bot.GetUpdates(tgbotapi.UpdateConfig{})
+	if err != nil || len(updates) != 1 || updates[0].Message.Text != "ciao" {
+		t.Fatalf("poll after the conflict: %+v, %v", updates, err)
+	}
+}
