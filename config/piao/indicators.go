@@ -61,6 +61,10 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 				nonEmpty++
 			}
 		}
+		if lostSemesterRe.MatchString(l.text) {
+			ev = append(ev, tableEvent{quant: true, line: l.n})
+			continue
+		}
 		locs := quantSplitRe.FindAllStringSubmatchIndex(l.text, -1)
 		if len(locs) == 0 && garbled(l.text, v) {
 			ev = append(ev, tableEvent{garbled: true, line: l.n})
@@ -107,6 +111,10 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 			pos = lc[1]
 		}
 		rest := strings.TrimSpace(l.text[pos:])
+		if rest != "" && garbled(rest, v) {
+			ev = append(ev, tableEvent{garbled: true, line: l.n})
+			rest = ""
+		}
 		if rest != "" {
 			last := &ev[len(ev)-1]
 			if nonEmpty <= 3 && isShortValue(rest) {
@@ -157,7 +165,9 @@ func parseIndicators(lines []srcLine, v vocabulary) (out []rawIndicator, orphans
 		if len(block) == 0 {
 			return
 		}
-		out = append(out, rowFromBlock(block, v))
+		if r := rowFromBlock(block, v); r.desc != "" || r.formula != "" || r.target != "" {
+			out = append(out, r)
+		}
 		block = nil
 	}
 	dropped := 0

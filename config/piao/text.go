@@ -100,7 +100,7 @@ var labelPatterns = []struct {
 	{lPhases, regexp.MustCompile(`A?ZIONI/FASI`)},
 	{lFinance, regexp.MustCompile(`RISORSE FINANZIARIE|CAPITOLI\s+IMPORTI|CAPITOLO ENTRATA`)},
 	{lStaff, regexp.MustCompile(`R?ISORSE UMANE`)},
-	{lIndHeader, regexp.MustCompile(`DESCRIZIONE\s+FORMULA\s+TARGET(?: ANNUALE)?|FORMULA\s+TARGET\s+DESCRIZIONE`)},
+	{lIndHeader, regexp.MustCompile(`DESCRIZIONE\s+FORMULA(?:\s+TARGET(?: ANNUALE)?)?|FORMULA\s+TARGET\s+DESCRIZIONE`)},
 	{lIndicators, regexp.MustCompile(`I?NDICATORI\b`)},
 	{lQuant, regexp.MustCompile(`[QGOCW0][UOLI0-9]{0,2}[AR0-9][NRT0-9][TH0-9][A-Z0-9]{0,4}\s?[A-Z0-9]{2,9}`)},
 }
@@ -224,7 +224,8 @@ func leadingLabel(l srcLine) (label, labelMatch) {
 
 var (
 	quantRe    = regexp.MustCompile(`(?i)\b[12Il1]?\s*[°º]\s*(?:semestre|comoctro|semestr\w*)\s*:?`)
-	semestreRe = regexp.MustCompile(`(?i)([12Il])?\s*[°º]\s*(semestre|comoctro)\s*:\s*`)
+	// lostSemesterRe is a "2° semestre:" row whose number the OCR mangled.
+	lostSemesterRe = regexp.MustCompile(`(?i)^\W*\w{0,3}\s*semestre\W*$`)
 	noiseRe    = regexp.MustCompile(`^(Provincia di Lecco|Esercizio 2024|Piano della Performance|.*PIAO Sezione 2\.2 Performance|AND.*|ALL TO THE PARTY.*|[^\p{L}\d]*|[A-Za-z]{1,2}|OLIVITIO.*)$`)
 )
 
@@ -233,7 +234,7 @@ func isQuantLine(l srcLine) bool {
 	if l.cached {
 		return l.quant
 	}
-	if quantRe.MatchString(l.text) {
+	if quantRe.MatchString(l.text) || lostSemesterRe.MatchString(l.text) {
 		return true
 	}
 	lb, _ := leadingLabel(l)

@@ -141,3 +141,55 @@ func indexPerson(ps []config.Person, id string) int {
 	}
 	return -1
 }
+
+// tidy rebuilds the service list from the objectives (corrections rename
+// services) and checks that every person named in the plan exists.
+func tidy(res *piao.Result) error {
+	p := &res.Plan
+	p.Services = nil
+	seen := map[[2]string]bool{}
+	for _, o := range p.Objectives {
+		k := [2]string{o.Service, o.Directorate}
+		if o.Service == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		p.Services = append(p.Services, config.Service{Name: o.Service, Directorate: o.Directorate})
+	}
+	known := map[string]bool{}
+	for _, pe := range res.People {
+		known[pe.ID] = true
+	}
+	var missing []string
+	need := func(where, id string) {
+		if id != "" && !known[id] {
+			missing = append(missing, where+": "+id)
+		}
+	}
+	for _, d := range p.Directorates {
+		need("directorate "+d.Code, d.Dirigente)
+	}
+	used := map[string]bool{}
+	for _, o := range p.Objectives {
+		need(o.ID, o.Responsabile)
+		used[o.Responsabile] = true
+		for _, s := range o.Staff {
+			need(o.ID, s)
+			used[s] = true
+		}
+	}
+	for _, d := range p.Directorates {
+		used[d.Dirigente] = true
+	}
+	var people []config.Person
+	for _, pe := range res.People {
+		if used[pe.ID] {
+			people = append(people, pe)
+		}
+	}
+	res.People = people
+	if len(missing) > 0 {
+		return fmt.Errorf("unknown people: %v", missing)
+	}
+	return nil
+}

@@ -44,6 +44,10 @@ func run(args []string) int {
 			return 1
 		}
 	}
+	if err := tidy(res); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	res.Plan.PeopleFile = "people.yaml"
 	plan, err := piao.MarshalPlanYAML(res.Plan)
 	if err != nil {
