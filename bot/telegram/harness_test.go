@@ -267,7 +267,11 @@ func (h *harness) history(ind string) []store.Value {
 func texts(ms []tgfake.SentMessage) string {
 	var out []string
 	for _, m := range ms {
-		out = append(out, m.Plain)
+		text := m.Plain
+		for _, b := range m.Buttons() {
+			text += "\n[" + b.Text + "]"
+		}
+		out = append(out, text)
 	}
 	return strings.Join(out, "\n---\n")
 }

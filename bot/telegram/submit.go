@@ -36,8 +36,11 @@ func (b *Bot) startSubmit(ctx context.Context, c chat, args string) error {
 			items = m
 		}
 	}
-	if len(items) == 0 {
+	switch len(items) {
+	case 0:
 		return b.say(ctx, c, c.tr("Non hai indicatori assegnati.", "You have no indicators assigned."))
+	case 1:
+		return b.askValue(ctx, c, items[0], 0)
 	}
 	return b.say(ctx, c, c.tr("Per quale indicatore vuoi inviare il valore? (/annulla per uscire)",
 		"Which indicator do you want to send the value for? (/cancel to leave)"), tgsend.WithButtons(buttons("i", items, "")...))
