@@ -23,6 +23,8 @@ type cardBody struct {
 	// strayTitles are numbered titles in capitals found away from the
 	// DESCRIZIONE OBIETTIVO label.
 	strayTitles []piece
+	// outcomeLabel is the line of the IMPATTO/OUTCOME label (0: none).
+	outcomeLabel int
 	// outcomeUnlabelled is the line of an outcome whose label is missing.
 	outcomeUnlabelled int
 }
@@ -82,6 +84,9 @@ func sortBody(body []srcLine) cardBody {
 			if m.l == lIndHeader || m.l == lQuant {
 				pos = m.end
 				continue
+			}
+			if m.l == lOutcome {
+				b.outcomeLabel = l.n
 			}
 			cur = m.l
 			if cur == lPhases {

@@ -338,6 +338,12 @@ func (im *importer) titleAndCodes(o *config.Objective, b cardBody, anchor int) {
 	if b.outcomeUnlabelled > 0 {
 		im.doubt(b.outcomeUnlabelled, o.ID, "IMPATTO/OUTCOME senza etichetta: preso dalla riga tra PROGRAMMA e STAKEHOLDER")
 	}
+	if st := b.fields[lStakeholder]; o.Outcome == "" && len(b.fields[lOutcome]) == 0 && len(st) >= 2 && b.outcomeLabel > 0 {
+		// "IMPATTO/OUTCOME" and "STAKEHOLDER" written one under the other,
+		// then their two values in the same order.
+		o.Outcome = st[0].text
+		im.doubt(st[0].line, o.ID, "IMPATTO/OUTCOME preso dal primo dei due testi scritti sotto le etichette IMPATTO/OUTCOME e STAKEHOLDER")
+	}
 	if o.Outcome == "" && len(codeRest) > 0 {
 		o.Outcome = joinPieces(codeRest)
 		im.doubt(codeRest[0].line, o.ID, "IMPATTO/OUTCOME preso dal testo scritto accanto a MISSIONE/PROGRAMMA: verificare")
