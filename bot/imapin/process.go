@@ -69,6 +69,9 @@ func (r *Reader) pass(ctx context.Context, cn *conn) (int, error) {
 		if err != nil {
 			return handled, err
 		}
+		// Handled mails are moved together after the chunk: one UID MOVE
+		// instead of one per mail, still only after each handler's commit.
+		var done []uint32
 		for _, uid := range chunk {
 			raw, ok := raws[uid]
 			if !ok {
@@ -76,14 +79,34 @@ func (r *Reader) pass(ctx context.Context, cn *conn) (int, error) {
 			}
 			ok, err := r.one(ctx, cn, Mail{UIDValidity: uv, UID: uid, Raw: raw})
 			if err != nil {
+				if n, merr := r.moveHandled(cn, done); merr == nil {
+					handled += n
+				}
 				return handled, err
 			}
 			if ok {
-				handled++
+				done = append(done, uid)
 			}
 		}
+		n, err := r.moveHandled(cn, done)
+		if err != nil {
+			return handled, err
+		}
+		handled += n
 	}
 	return handled, nil
+}
+
+// moveHandled moves handled mails to the processed folder.
+func (r *Reader) moveHandled(cn *conn, uids []uint32) (int, error) {
+	if len(uids) == 0 {
+		return 0, nil
+	}
+	if err := cn.moveUIDs(uids, cn.folder(r.cfg.ProcessedFolder), r.noMove); err != nil {
+		return 0, fmt.Errorf("move %d mails to %s: %w", len(uids), r.cfg.ProcessedFolder, err)
+	}
+	r.log.Debug("mails handled", slog.Int("count", len(uids)))
+	return len(uids), nil
 }
 
 // fetch reads the given mails without marking them \Seen.
@@ -113,8 +136,9 @@ func (cn *conn) fetch(uids []uint32) (map[uint32][]byte, error) {
 	return out, readErr
 }
 
-// one handles a single mail: handler, then move; or count the failure and
-// quarantine. ok reports a mail handled and moved to the processed folder.
+// one handles a single mail: the handler; or count the failure and
+// quarantine. ok reports a mail handled, to be moved to the processed
+// folder.
 func (r *Reader) one(ctx context.Context, cn *conn, m Mail) (ok bool, err error) {
 	log := r.log.With(slog.Uint64("uid_validity", uint64(m.UIDValidity)), slog.Uint64("uid", uint64(m.UID)))
 	failures, err := r.st.Failures(ctx, m.UIDValidity, m.UID)
@@ -130,10 +154,6 @@ func (r *Reader) one(ctx context.Context, cn *conn, m Mail) (ok bool, err error)
 		if r.afterHandle != nil {
 			r.afterHandle(m)
 		}
-		if err := cn.moveUID(m.UID, cn.folder(r.cfg.ProcessedFolder), r.noMove); err != nil {
-			return false, fmt.Errorf("move mail %d to %s: %w", m.UID, r.cfg.ProcessedFolder, err)
-		}
-		log.Debug("mail handled")
 		return true, nil
 	}
 	if cerr := ctx.Err(); cerr != nil {
@@ -152,7 +172,7 @@ func (r *Reader) one(ctx context.Context, cn *conn, m Mail) (ok bool, err error)
 }
 
 func (r *Reader) quarantine(ctx context.Context, cn *conn, m Mail, reason string, log *slog.Logger) error {
-	if err := cn.moveUID(m.UID, cn.folder(r.cfg.QuarantineFolder), r.noMove); err != nil {
+	if err := cn.moveUIDs([]uint32{m.UID}, cn.folder(r.cfg.QuarantineFolder), r.noMove); err != nil {
 		return fmt.Errorf("move mail %d to %s: %w", m.UID, r.cfg.QuarantineFolder, err)
 	}
 	log.Error("mail quarantined", slog.String("folder", r.cfg.QuarantineFolder), slog.String("reason", reason))
@@ -162,13 +182,13 @@ func (r *Reader) quarantine(ctx context.Context, cn *conn, m Mail, reason string
 	return nil
 }
 
-// moveUID moves one mail: UID MOVE, or else UID COPY, \Deleted and UID
-// EXPUNGE of that UID only. Without UIDPLUS the copied mail keeps its
+// moveUIDs moves mails: UID MOVE, or else UID COPY, \Deleted and UID
+// EXPUNGE of those UIDs only. Without UIDPLUS the copied mail keeps its
 // \Deleted flag (passes skip it): a plain EXPUNGE would also remove mail
 // other clients flagged.
-func (cn *conn) moveUID(uid uint32, dest string, noMove bool) error {
+func (cn *conn) moveUIDs(uids []uint32, dest string, noMove bool) error {
 	set := new(imap.SeqSet)
-	set.AddNum(uid)
+	set.AddNum(uids...)
 	if cn.move && !noMove {
 		return cn.c.UidMove(set, dest)
 	}

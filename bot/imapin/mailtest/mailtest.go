@@ -137,16 +137,19 @@ func (b *Box) Kick() {
 	}
 }
 
-// Append stores a raw message in folder (created when missing).
-func (b *Box) Append(folder string, raw []byte) {
+// Append stores raw messages in folder (created when missing), over one
+// connection.
+func (b *Box) Append(folder string, raws ...[]byte) {
 	b.t.Helper()
 	c := b.Dial()
 	defer func() { _ = c.Logout() }()
 	if folder != "INBOX" {
 		_ = c.Create(folder) // already existing is fine; Append reports real trouble
 	}
-	if err := c.Append(folder, nil, time.Time{}, bytes.NewReader(raw)); err != nil {
-		b.t.Fatalf("append to %s: %v", folder, err)
+	for _, raw := range raws {
+		if err := c.Append(folder, nil, time.Time{}, bytes.NewReader(raw)); err != nil {
+			b.t.Fatalf("append to %s: %v", folder, err)
+		}
 	}
 }
 
