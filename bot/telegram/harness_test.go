@@ -100,6 +100,9 @@ type harness struct {
 	mail  *mailbox
 	logs  *syncBuffer
 	opt   telegram.Options
+	api   *tgsend.Sender
+	// noPoll leaves the update loop off (webhook mode).
+	noPoll bool
 
 	cancel context.CancelFunc
 	done   chan error
@@ -110,6 +113,8 @@ type harnessOption func(*harness)
 func withFault(f func(point string, updateID int) error) harnessOption {
 	return func(h *harness) { h.opt.Fault = f }
 }
+
+func withoutPolling() harnessOption { return func(h *harness) { h.noPoll = true } }
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
@@ -165,7 +170,7 @@ func (h *harness) start() {
 	must(t, err)
 	opt := h.opt
 	opt.Clock, opt.Logger = h.clock.Now, log
-	h.st, h.eng = st, eng
+	h.st, h.eng, h.api = st, eng, api
 	h.bot = telegram.New(eng, api, opt)
 	must(t, h.bot.RegisterCommands(ctx))
 	h.disp = notify.NewDispatcher(st, eng, map[string]notify.Channel{
@@ -173,6 +178,10 @@ func (h *harness) start() {
 	}, h.clock.Now, log, notify.Config{Workers: 2, BackoffMin: time.Minute, BackoffMax: time.Hour, MaxAttempts: 3}, h.bot.OnFailure)
 	runCtx, cancel := context.WithCancel(ctx)
 	h.cancel, h.done = cancel, make(chan error, 1)
+	if h.noPoll {
+		h.done <- nil
+		return
+	}
 	go func() { h.done <- h.bot.Run(runCtx) }()
 }
 
