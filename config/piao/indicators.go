@@ -66,6 +66,12 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 			continue
 		}
 		locs := quantSplitRe.FindAllStringSubmatchIndex(l.text, -1)
+		if len(locs) > 0 && locs[0][0] > 2 && upperShare(l.text) > 0.9 && len(strings.Fields(l.text)) >= 8 {
+			// a note in capitals about the table ("LA QUANTIFICAZIONE DEGLI
+			// INDICATORI SARA' EFFETTUATA DALLA D.O. I ..."), not a row.
+			ev = append(ev, tableEvent{garbled: true, line: l.n})
+			continue
+		}
 		if len(locs) == 0 && garbled(l.text, v) {
 			ev = append(ev, tableEvent{garbled: true, line: l.n})
 			continue

@@ -218,16 +218,25 @@ func takeName(ws []string) int {
 		return n
 	}
 	if givenNames[titleCase(ws[0])] {
-		if len(ws) == 1 {
+		g := 1 // "Jose Miguel Vidal": given names, then the surname
+		for g+1 < len(ws) && givenNames[titleCase(ws[g])] && !surnameParticles[ws[g]] && g < 3 {
+			g++
+		}
+		if g >= len(ws) {
 			return 0
 		}
-		return 1 + surname(1)
+		return g + surname(g)
 	}
 	n := surname(0)
-	if n < len(ws) {
-		return n + 1
+	if n >= len(ws) {
+		return 0
 	}
-	return 0
+	// "Lazzari Elena Lucia Rita": the surname, then one or more given names.
+	k := n + 1
+	for k < len(ws) && k < n+3 && givenNames[titleCase(ws[k])] && givenNames[titleCase(ws[k-1])] {
+		k++
+	}
+	return k
 }
 
 // collectPerson adds p to people once, merging roles; order is kept.

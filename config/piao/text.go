@@ -164,7 +164,7 @@ func findLabels(s string) []labelMatch {
 			continue
 		}
 		for _, m := range p.re.FindAllStringIndex(s, -1) {
-			if p.l == lQuant && len(strings.ReplaceAll(s[m[0]:m[1]], " ", "")) < 12 {
+			if p.l == lQuant && !quantWord(s[m[0]:m[1]]) {
 				continue
 			}
 			if !wordBoundary(s, m[0], m[1]) {
@@ -277,4 +277,20 @@ func dropCutCopies(cells, parts []string) ([]string, []string) {
 		}
 	}
 	return cells, parts
+}
+
+// quantWord tells a QUANTIFICAZIONE label mangled by the OCR ("GOANTII
+// IOALIONE", "011411717104710117") from other capitals and numbers.
+func quantWord(m string) bool {
+	w := strings.ReplaceAll(m, " ", "")
+	letters := 0
+	for _, c := range w {
+		if c >= 'A' && c <= 'Z' {
+			letters++
+		}
+	}
+	if letters == 0 {
+		return len(w) >= 15
+	}
+	return len(w) >= 12 && letters*2 >= len(w)
 }
