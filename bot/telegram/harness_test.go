@@ -88,7 +88,7 @@ var t0 = time.Date(2024, 7, 22, 10, 0, 0, 0, rome)
 // harness is the real bot, engine and dispatcher over a real SQLite store,
 // talking to a local fake of the Bot API.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	dir   string
 	clock *scheduler.Clock
 	fake  *tgfake.Server
@@ -116,7 +116,7 @@ func withFault(f func(point string, updateID int) error) harnessOption {
 
 func withoutPolling() harnessOption { return func(h *harness) { h.noPoll = true } }
 
-func newHarness(t *testing.T, opts ...harnessOption) *harness {
+func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	h := &harness{t: t, dir: dir, clock: scheduler.NewClock(t0), mail: &mailbox{}, logs: &syncBuffer{}}
@@ -146,7 +146,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	return h
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +206,7 @@ func (h *harness) restart() {
 	h.start()
 }
 
-func ctxT(t *testing.T) context.Context {
+func ctxT(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	t.Cleanup(cancel)
 	return ctx

@@ -159,7 +159,7 @@ func TestRatioEntry(t *testing.T) {
 }
 
 // sentReminder returns the last reminder the bot sent to chat.
-func sentReminder(t *testing.T, h *harness, chat int64) tgfake.SentMessage {
+func sentReminder(t testing.TB, h *harness, chat int64) tgfake.SentMessage {
 	t.Helper()
 	for _, m := range h.fake.SentTo(chat) {
 		if strings.Contains(strings.ToLower(m.Plain), "rispondi a questo messaggio") {
