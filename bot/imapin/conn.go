@@ -204,7 +204,7 @@ func (cn *conn) ensureFolder(name string) error {
 // idleUntilNewMail runs IDLE until the mailbox grows (nil), retry passes
 // when retry > 0 (nil: mail that failed is tried again), the connection
 // fails (an error) or ctx ends (nil). IDLE is re-issued every restart.
-func (cn *conn) idleUntilNewMail(ctx context.Context, restart, timeout, retry time.Duration) error {
+func (cn *conn) idleUntilNewMail(ctx context.Context, restart, timeout, retry time.Duration, after func(time.Duration) <-chan time.Time) error {
 	// Client.Timeout would end IDLE after one command timeout; TCP
 	// keep-alive detects a dead peer meanwhile.
 	cn.c.Timeout = 0
@@ -228,9 +228,7 @@ func (cn *conn) idleUntilNewMail(ctx context.Context, restart, timeout, retry ti
 	}
 	var retryC <-chan time.Time
 	if retry > 0 {
-		t := time.NewTimer(retry)
-		defer t.Stop()
-		retryC = t.C
+		retryC = after(retry)
 	}
 	select {
 	case <-retryC:

@@ -183,12 +183,13 @@ type Reader struct {
 	seen []uint32 // the UIDs the last pass found, sorted
 
 	// Test hooks and backoff, unexported.
-	afterHandle func(m Mail)  // after a handler succeeded, before the move
-	onWait      func()        // when the reader starts waiting for new mail
-	wait        waitFunc      // waits d or until ctx ends; backoff between connections
-	noMove      bool          // behave as if the server had no MOVE
-	noIdle      bool          // behave as if the server had no IDLE
-	minBackoff  time.Duration // first backoff; doubles up to maxBackoff
+	afterHandle func(m Mail)                         // after a handler succeeded, before the move
+	onWait      func()                               // when the reader starts waiting for new mail
+	wait        waitFunc                             // waits d or until ctx ends; backoff between connections
+	after       func(time.Duration) <-chan time.Time // retry timer during IDLE
+	noMove      bool                                 // behave as if the server had no MOVE
+	noIdle      bool                                 // behave as if the server had no IDLE
+	minBackoff  time.Duration                        // first backoff; doubles up to maxBackoff
 	maxBackoff  time.Duration
 }
 
@@ -213,7 +214,7 @@ func New(cfg Config, h Handler, st State, logger *slog.Logger) *Reader {
 	}
 	return &Reader{
 		cfg: cfg.withDefaults(), h: h, st: st, log: logger,
-		wait: realWait, minBackoff: time.Second, maxBackoff: 5 * time.Minute,
+		wait: realWait, after: time.After, minBackoff: time.Second, maxBackoff: 5 * time.Minute,
 	}
 }
 
@@ -290,5 +291,5 @@ func (r *Reader) waitForMail(ctx context.Context) error {
 	if len(uids) > 0 {
 		retry = r.cfg.PollInterval
 	}
-	return c.idleUntilNewMail(ctx, r.cfg.IdleRestart, r.cfg.Timeout, retry)
+	return c.idleUntilNewMail(ctx, r.cfg.IdleRestart, r.cfg.Timeout, retry, r.after)
 }

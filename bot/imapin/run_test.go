@@ -143,3 +143,30 @@ func TestRunPollsWhenServerHasNoIdle(t *testing.T) {
 	hs.release <- struct{}{}
 	box.WaitFor(processed, 1, 10*time.Second)
 }
+
+func TestRunRetriesFailedMailWhileIdle(t *testing.T) {
+	box := mailtest.NewBox(t)
+	retries := make(chan time.Time)
+	asked := make(chan time.Duration, 10)
+	hs := startReader(t, config(box, box.IMAPAddr), func(r *Reader) {
+		r.cfg.PollInterval = 42 * time.Second
+		r.after = func(d time.Duration) <-chan time.Time {
+			asked <- d
+			return retries
+		}
+	})
+	recv(t, hs.waiting, "the reader to idle")
+	box.Append("INBOX", rawMail("instabile", "rotto per ora"))
+	// The handler refuses it once; the reader idles with a retry timer.
+	if d := recv(t, asked, "a retry timer"); d != 42*time.Second {
+		t.Errorf("retry after %v, want the poll interval", d)
+	}
+	if calls, _ := hs.h.snapshot(); calls != 1 {
+		t.Fatalf("handler called %d times, want 1", calls)
+	}
+	hs.h.mu.Lock()
+	hs.h.accept = true // the store is back
+	hs.h.mu.Unlock()
+	retries <- time.Time{}
+	box.WaitFor(processed, 1, 10*time.Second)
+}
