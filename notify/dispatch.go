@@ -89,6 +89,7 @@ type Config struct {
 type Dispatcher struct {
 	out      Outbox
 	comp     Composer
+	chMu     sync.RWMutex // guards channels: Telegram is added once connected
 	channels map[string]Channel
 	now      func() time.Time
 	log      *slog.Logger
@@ -122,9 +123,13 @@ func NewDispatcher(out Outbox, comp Composer, channels map[string]Channel, now f
 	return &Dispatcher{out: out, comp: comp, channels: channels, now: now, log: log, cfg: cfg, onFail: onFail}
 }
 
-// SetChannel adds or replaces a channel (Telegram once connected).
-// It must not be called while RunOnce runs.
-func (d *Dispatcher) SetChannel(name string, ch Channel) { d.channels[name] = ch }
+// SetChannel adds or replaces a channel (Telegram once connected); it is
+// safe while RunOnce runs.
+func (d *Dispatcher) SetChannel(name string, ch Channel) {
+	d.chMu.Lock()
+	defer d.chMu.Unlock()
+	d.channels[name] = ch
+}
 
 // RunOnce sends every row due now, batch after batch, and returns how many
 // rows it handled.
@@ -167,7 +172,9 @@ func (d *Dispatcher) sendAll(ctx context.Context, rows []store.OutboxRow) {
 
 func (d *Dispatcher) sendOne(ctx context.Context, row store.OutboxRow) {
 	log := d.log.With(slog.Int64("outbox_id", row.ID), slog.String("channel", row.Channel), slog.String("person", row.PersonID))
+	d.chMu.RLock()
 	ch, ok := d.channels[row.Channel]
+	d.chMu.RUnlock()
 	if !ok {
 		// The channel is not connected (yet): try again later.
 		d.retry(ctx, row, fmt.Errorf("canale %s non disponibile", row.Channel), 0, log)
