@@ -118,6 +118,8 @@ type Sender struct {
 	dialer func(ctx context.Context, network, addr string) (net.Conn, error)
 	// afterMessage, when set by tests, runs after each message of a batch.
 	afterMessage func(i int)
+	// forceLogin, set by tests, uses LOGIN even when PLAIN is offered.
+	forceLogin bool
 }
 
 // New returns a Sender for cfg; settings are checked on each Send.
@@ -327,7 +329,7 @@ func (s *Sender) connect(ctx context.Context) (*session, error) {
 			return fail(KindAuth, "AUTH: %w", errors.New("not offered by the server"))
 		}
 		var a smtp.Auth = smtp.PlainAuth("", s.cfg.Username, s.cfg.Password, s.cfg.Host)
-		if !slices.Contains(strings.Fields(strings.ToUpper(mechs)), "PLAIN") {
+		if s.forceLogin || !slices.Contains(strings.Fields(strings.ToUpper(mechs)), "PLAIN") {
 			a = &loginAuth{user: s.cfg.Username, pass: s.cfg.Password, host: s.cfg.Host}
 		}
 		if err := c.Auth(a); err != nil {

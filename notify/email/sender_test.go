@@ -115,13 +115,15 @@ func TestSendSecurityModes(t *testing.T) {
 		auth      bool
 		verify    bool // verify the server certificate (self-signed: fails)
 		wantError bool
+		login     bool // use the LOGIN mechanism
 	}{
-		{"starttls with login", env.SMTPAddr, SecuritySTARTTLS, true, false, false},
-		{"implicit TLS with login", env.SMTPSAddr, SecurityTLS, true, false, false},
-		{"plain to loopback", env.SMTPAddr, SecurityNone, false, false, false},
-		{"plain to loopback with login", env.SMTPAddr, SecurityNone, true, false, false},
-		{"untrusted certificate", env.SMTPAddr, SecuritySTARTTLS, true, true, true},
-		{"implicit TLS to a STARTTLS port", env.SMTPAddr, SecurityTLS, false, false, true},
+		{"starttls with login", env.SMTPAddr, SecuritySTARTTLS, true, false, false, false},
+		{"implicit TLS with login", env.SMTPSAddr, SecurityTLS, true, false, false, false},
+		{"plain to loopback", env.SMTPAddr, SecurityNone, false, false, false, false},
+		{"plain to loopback with login", env.SMTPAddr, SecurityNone, true, false, false, false},
+		{"untrusted certificate", env.SMTPAddr, SecuritySTARTTLS, true, true, true, false},
+		{"implicit TLS to a STARTTLS port", env.SMTPAddr, SecurityTLS, false, false, true, false},
+		{"LOGIN mechanism", env.SMTPAddr, SecuritySTARTTLS, true, false, false, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,7 +131,9 @@ func TestSendSecurityModes(t *testing.T) {
 			cfg := serverConfig(t, tc.addr, tc.security, tc.auth)
 			cfg.InsecureSkipVerify = !tc.verify
 			cfg.Timeout = 3 * time.Second
-			err := New(cfg, nil).Send(context.Background(), []*Message{msgTo(box.Address, tc.name)})[0]
+			s := New(cfg, nil)
+			s.forceLogin = tc.login
+			err := s.Send(context.Background(), []*Message{msgTo(box.Address, tc.name)})[0]
 			if tc.wantError {
 				var e *Error
 				if !errors.As(err, &e) || e.Kind != KindConnect || e.Permanent() {
