@@ -182,6 +182,8 @@ type Reader struct {
 	conn *conn    // the open connection, nil when disconnected
 	seen []uint32 // the UIDs the last pass found, sorted
 
+	uidValidity uint32 // the mailbox's UIDVALIDITY at the last pass
+
 	// Test hooks and backoff, unexported.
 	afterHandle func(m Mail)                         // after a handler succeeded, before the move
 	onWait      func()                               // when the reader starts waiting for new mail

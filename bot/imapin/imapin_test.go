@@ -366,3 +366,42 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestUIDValidityChangeIsNotConfusedWithOldFailures(t *testing.T) {
+	box := mailtest.NewBox(t)
+	const folder = "Risposte"
+	box.Append(folder, rawMail("vecchia", "rotto"))
+	st := newMemState()
+	h := newStore()
+	cfg := config(box, box.IMAPAddr)
+	cfg.Mailbox = folder
+	cfg.MaxFailures = 2
+	var logs bytes.Buffer
+	r := New(cfg, h, st, slog.New(slog.NewTextHandler(&logs, nil)))
+	defer r.Close()
+	if _, err := r.ProcessOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The mailbox is recreated: the new mail gets UID 1 again, under a new
+	// UIDVALIDITY. The old mail's failure must not count against it.
+	c := box.Dial()
+	if err := c.Delete(folder); err != nil {
+		t.Fatal(err)
+	}
+	box.Append(folder, rawMail("nuova", "rotto anche questa"))
+	if _, err := r.ProcessOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(box.Messages(quarantined)); got != 0 {
+		t.Errorf("the new mail was quarantined after one failure of its own")
+	}
+	if got := len(box.Messages(folder)); got != 1 {
+		t.Errorf("%s holds %d mails, want the new one waiting for its next attempt", folder, got)
+	}
+	if len(h.uvs) != 2 || h.uvs[0] == h.uvs[1] {
+		t.Errorf("UIDVALIDITY seen by the handler = %v, want two different values", h.uvs)
+	}
+	if !strings.Contains(logs.String(), "renumbered") {
+		t.Errorf("the renumbering was not logged:\n%s", logs.String())
+	}
+}

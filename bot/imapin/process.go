@@ -54,6 +54,14 @@ func (r *Reader) pass(ctx context.Context, cn *conn) (int, error) {
 		return 0, fmt.Errorf("select %s: %w", mbox, err)
 	}
 	uv := status.UidValidity
+	if r.uidValidity != 0 && r.uidValidity != uv {
+		// The server renumbered the mailbox: old UIDs mean nothing now.
+		// Failure counts are keyed by (UIDVALIDITY, UID) and the handler
+		// deduplicates by Message-ID, so a full pass is safe.
+		r.log.Warn("imap mailbox renumbered", slog.String("mailbox", mbox),
+			slog.Uint64("old_uid_validity", uint64(r.uidValidity)), slog.Uint64("uid_validity", uint64(uv)))
+	}
+	r.uidValidity = uv
 	crit := imap.NewSearchCriteria()
 	// Mail flagged \Deleted was already copied away (servers without MOVE).
 	crit.WithoutFlags = []string{imap.DeletedFlag}
