@@ -90,7 +90,7 @@ cat >"$work/check.js" <<'JS'
   });
   var pre = document.createElement('pre');
   pre.id = 'report-check';
-  pre.textContent = 'CHECK[' + out.join('|') + ']END';
+  pre.textContent = 'CHE' + 'CK[' + out.join('|') + ']' + 'END'; // split: the source must not match
   document.body.appendChild(pre);
 })();
 </script>

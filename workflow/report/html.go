@@ -88,7 +88,7 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 {{end}}</tbody>
 </table>{{end}}
 {{if .Rows}}<table class="indicators">
-<colgroup><col style="width:18mm"><col><col style="width:52mm"><col style="width:30mm"></colgroup>
+<colgroup><col style="width:22mm"><col><col style="width:52mm"><col style="width:30mm"></colgroup>
 <thead><tr><th>{{$.W.Indicator}}</th><th></th><th>{{$.W.Formula}}</th><th>{{$.W.Target}}</th></tr></thead>
 <tbody>{{range .Rows}}
 <tr><td><b>{{.IndicatorID}}</b></td><td>{{.Indicator}}</td><td>{{.Formula}}</td><td>{{.Target}}</td></tr>

@@ -249,6 +249,8 @@ func phaseState(items []store.Item, snap *workflow.Snapshot, today calendar.Date
 	switch {
 	case len(items) == 1 && done == 1:
 		return pick(en, "conclusa il ", "done on ") + lastDone.Italian()
+	case late == 1:
+		return pick(en, "1 scadenza superata", "1 deadline passed")
 	case late > 0:
 		return fmt.Sprintf(pick(en, "%d scadenze superate", "%d deadlines passed"), late)
 	case done > 0:
