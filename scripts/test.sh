@@ -13,6 +13,16 @@ if ! command -v gcc >/dev/null; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null
 fi
 
+# The report tests open the XLSX in LibreOffice and print the HTML report
+# in headless Chromium, reading the PDF back with poppler-utils.
+missing=()
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-dejavu-core >/dev/null
+fi
+
 eval "$(scripts/mailservers.sh start)"
 trap 'scripts/mailservers.sh stop >/dev/null 2>&1 || true' EXIT
 
