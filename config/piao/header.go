@@ -8,12 +8,14 @@ import (
 
 // cardHeader is what a card's heading says.
 type cardHeader struct {
-	directorate  string // code from a DIREZIONE ORGANIZZATIVA heading, if any
-	service      string
-	category     string
-	responsabile string // name as written
-	firstLine    int
-	unplaced     []string // heading text that fits nowhere
+	directorate string // code from a DIREZIONE ORGANIZZATIVA heading, if any
+	// directorateName is the name written in that heading.
+	directorateName string
+	service         string
+	category        string
+	responsabile    string // name as written
+	firstLine       int
+	unplaced        []string // heading text that fits nowhere
 }
 
 var (
@@ -48,7 +50,8 @@ func parseHeader(lines []srcLine, dir directory, v vocabulary) cardHeader {
 		}
 		if m := dirHeadRe.FindStringSubmatch(t); m != nil {
 			h.directorate = m[1]
-			skipName = strings.TrimSpace(m[2]) == ""
+			h.directorateName = strings.TrimSpace(m[2])
+			skipName = h.directorateName == ""
 			continue
 		}
 		if strings.HasPrefix(t, "DIREZIONE") {
@@ -144,11 +147,18 @@ func findPerson(s string, dir directory) (name, rest string, ok bool) {
 	return "", s, false
 }
 
+// minVocabulary is the number of distinct words below which word
+// frequencies say nothing about debris.
+const minVocabulary = 1500
+
 // garbled reports OCR debris: most of its words occur nowhere else in the
 // document.
 func garbled(s string, v vocabulary) bool {
 	if strings.ContainsAny(s, "$\\") {
 		return true
+	}
+	if len(v) < minVocabulary {
+		return false // too little text to tell rare words from debris
 	}
 	words := wordRe.FindAllString(strings.ToLower(s), -1)
 	rare, n := 0, 0

@@ -81,6 +81,9 @@ func Import(text []byte) (*Result, error) {
 	for i, c := range cards {
 		heads[i] = parseHeader(c.header, im.dir, vocab)
 		h := heads[i]
+		if _, ok := im.dir.names[h.directorate]; !ok && h.directorate != "" && h.directorateName != "" {
+			im.dir.names[h.directorate] = h.directorateName // no overview page
+		}
 		sec := h.directorate
 		if sec == "" {
 			sec = c.section

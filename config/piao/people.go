@@ -16,7 +16,7 @@ Chiara Christian Cinzia Clara Claudia Claudio Concetta Corrado Cristina Daniela 
 Davide Domenica Domenico Donata Elena Eleonora Elia Elio Elisa Elisabetta Emanuela Enrico Fabio
 Fabrizio Federica Federico Filippo Francesca Francesco Gerolamo Giada Giancarlo Gildo Giorgio
 Giovanna Giovanni Giuliana Giuseppe Giuseppina Glenda Grazia Graziella Heidi Ilaria Ivan Ivana
-Jessica Jose Katia Laura Lorenzo Luca Lucia Luciana Luciano Luigia Luisa Mara Marco Maria Marina
+Jessica Jose Katia Laura Lena Livia Lorenzo Luca Lucia Luciana Luciano Luigia Luisa Mara Marco Maria Marina
 Mario Marta Martina Marzia Massimo Matteo Maurizia Michela Michele Miguel Miriam Monica Nadia Nicola
 Nicoletta Oscar Paola Paolo Raffaella Raul Remo Renato Richard Rino Rita Robert Roberta Roberto
 Rosaria Rossana Sabrina Salvatore Samuele Santo Sara Sebastiano Silvia Simona Sonia Stefano Susanna

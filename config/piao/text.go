@@ -223,10 +223,10 @@ func leadingLabel(l srcLine) (label, labelMatch) {
 }
 
 var (
-	quantRe    = regexp.MustCompile(`(?i)\b[12Il1]?\s*[°º]\s*(?:semestre|comoctro|semestr\w*)\s*:?`)
+	quantRe = regexp.MustCompile(`(?i)\b[12Il1]?\s*[°º]\s*(?:semestre|comoctro|semestr\w*)\s*:?`)
 	// lostSemesterRe is a "2° semestre:" row whose number the OCR mangled.
 	lostSemesterRe = regexp.MustCompile(`(?i)^\W*\w{0,3}\s*semestre\W*$`)
-	noiseRe    = regexp.MustCompile(`^(Provincia di Lecco|Esercizio 2024|Piano della Performance|.*PIAO Sezione 2\.2 Performance|AND.*|ALL TO THE PARTY.*|[^\p{L}\d]*|[A-Za-z]{1,2}|OLIVITIO.*)$`)
+	noiseRe        = regexp.MustCompile(`^(Provincia di Lecco|Esercizio 2024|Piano della Performance|.*PIAO Sezione 2\.2 Performance|AND.*|ALL TO THE PARTY.*|[^\p{L}\d]*|[A-Za-z]{1,2}|OLIVITIO.*)$`)
 )
 
 // isQuantLine reports whether the line belongs to the QUANTIFICAZIONE rows.

@@ -27,6 +27,9 @@ type fix struct {
 	Why    string         `yaml:"why"`
 	Remove bool           `yaml:"remove"`
 	Set    map[string]any `yaml:"set"`
+	// Rename (people only) replaces the id everywhere; when the new id
+	// already exists the two are one person.
+	Rename string `yaml:"rename"`
 }
 
 func readCorrections(path string) (corrections, error) {
@@ -82,9 +85,28 @@ func (c corrections) apply(res *piao.Result) error {
 	}
 	for _, f := range c.People {
 		i := indexPerson(res.People, f.ID)
+		if f.Rename != "" {
+			if i < 0 {
+				return fmt.Errorf("person %s: not in the import", f.ID)
+			}
+			renamePerson(res, f.ID, f.Rename)
+			if j := indexPerson(res.People, f.Rename); j >= 0 {
+				res.People = append(res.People[:i], res.People[i+1:]...)
+				i = indexPerson(res.People, f.Rename)
+			} else {
+				res.People[i].ID = f.Rename
+			}
+			if len(f.Set) > 0 {
+				if err := overlay(&res.People[i], f.Set); err != nil {
+					return fmt.Errorf("person %s: %w", f.ID, err)
+				}
+			}
+			continue
+		}
 		switch {
 		case f.Remove && i >= 0:
 			res.People = append(res.People[:i], res.People[i+1:]...)
+			renamePerson(res, f.ID, "")
 		case i >= 0:
 			if err := overlay(&res.People[i], f.Set); err != nil {
 				return fmt.Errorf("person %s: %w", f.ID, err)
@@ -111,6 +133,10 @@ func (c corrections) apply(res *piao.Result) error {
 		if err := overlay(o, f.Set); err != nil {
 			return fmt.Errorf("objective %s: %w", f.ID, err)
 		}
+		if f.Remove {
+			p.Objectives = append(p.Objectives[:i], p.Objectives[i+1:]...)
+			continue
+		}
 		inds, _ := f.Set["indicators"].([]any)
 		for _, x := range inds {
 			m, _ := x.(map[string]any)
@@ -121,6 +147,11 @@ func (c corrections) apply(res *piao.Result) error {
 					j = k
 				}
 			}
+			if rm, _ := m["remove"].(bool); rm && j >= 0 {
+				o.Indicators = append(o.Indicators[:j], o.Indicators[j+1:]...)
+				continue
+			}
+			delete(m, "why")
 			if j < 0 {
 				o.Indicators = append(o.Indicators, config.Indicator{ID: id})
 				j = len(o.Indicators) - 1
@@ -192,4 +223,35 @@ func tidy(res *piao.Result) error {
 		return fmt.Errorf("unknown people: %v", missing)
 	}
 	return nil
+}
+
+// renamePerson replaces id with to ("" removes it) wherever the plan
+// names the person.
+func renamePerson(res *piao.Result, id, to string) {
+	p := &res.Plan
+	for i := range p.Directorates {
+		if p.Directorates[i].Dirigente == id {
+			p.Directorates[i].Dirigente = to
+		}
+	}
+	for i := range p.Objectives {
+		o := &p.Objectives[i]
+		if o.Responsabile == id {
+			o.Responsabile = to
+		}
+		var staff []string
+		for _, s := range o.Staff {
+			if s == id {
+				s = to
+			}
+			dup := false
+			for _, x := range staff {
+				dup = dup || x == s
+			}
+			if s != "" && !dup {
+				staff = append(staff, s)
+			}
+		}
+		o.Staff = staff
+	}
 }
