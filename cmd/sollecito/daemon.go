@@ -24,6 +24,7 @@ type daemon struct {
 	disp  *notify.Dispatcher
 	sched *scheduler.Scheduler
 	wake  chan struct{}
+	tg    *tgRunner // the Telegram bot (telegram.go); nil without a token
 
 	mu      sync.Mutex // guards loaded: replaced on reload
 	loaded  *config.Loaded
@@ -78,7 +79,7 @@ func (a *app) startDaemon(ctx context.Context, l *config.Loaded, log *slog.Logge
 	}
 	d := &daemon{a: a, log: log, st: st, eng: eng, loaded: l, wake: make(chan struct{}, 1)}
 	d.disp = notify.NewDispatcher(st, eng, map[string]notify.Channel{workflow.ChanConsole: notify.NewConsole(a.stdout)},
-		a.clock(), log, dispatchConfig(l), nil)
+		a.clock(), log, dispatchConfig(l), d.onSendFailure)
 	jobs := []scheduler.Job{{Name: "sweep", Spec: "@every 1m", Run: d.sweep}}
 	jobs = append(jobs, scheduler.Job{Name: "digests", Spec: "@every 1m", Run: d.digests})
 	d.sched, err = scheduler.New(ctx, l.Location(), log, config.CronParser, jobs)
@@ -148,6 +149,7 @@ func (d *daemon) serve(ctx context.Context) int {
 		defer close(dispatched)
 		d.dispatchLoop(work, stopDispatch)
 	}()
+	d.startTelegram(work)
 	if d.a.ready != nil {
 		d.a.ready(d)
 	}
@@ -158,6 +160,7 @@ func (d *daemon) serve(ctx context.Context) int {
 			stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			d.sched.Stop(stopCtx)
 			close(stopDispatch)
+			d.stopTelegram(stopCtx)
 			select {
 			case <-dispatched:
 			case <-stopCtx.Done():

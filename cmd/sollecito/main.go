@@ -70,8 +70,11 @@ Comandi:
   values list            elenca i valori (--period, --history, --format table|json)
   event set NOME DATA    registra la data di un evento (bilancio, rendiconto, piao ...)
   event list             elenca gli eventi registrati
+  people invite PERSONA  invito Telegram monouso: stampa il link t.me (--ttl, --bot)
   calendar               scadenze nel periodo (--from, --to, --rule, --event, --format table|json|ics)
   simulate               simula un periodo su una copia del database (--from, --to)
+  status                 completamento e quota in target per direzione (--directorate, --period, --format table|json)
+  report                 valori di un periodo per la relazione (--period, --directorate, --format csv|xlsx|html, -o FILE)
   version                mostra la versione
 
 Opzioni globali (valgono per ogni comando):
@@ -115,10 +118,16 @@ func run(ctx context.Context, args []string, e env) int {
 		return a.sub(ctx, "values", rest, map[string]func(context.Context, []string) int{"set": a.cmdValuesSet, "list": a.cmdValuesList})
 	case "event":
 		return a.sub(ctx, "event", rest, map[string]func(context.Context, []string) int{"set": a.cmdEventSet, "list": a.cmdEventList})
+	case "people":
+		return a.sub(ctx, "people", rest, map[string]func(context.Context, []string) int{"invite": a.cmdPeopleInvite})
 	case "calendar":
 		return a.cmdCalendar(ctx, rest)
 	case "simulate":
 		return a.cmdSimulate(ctx, rest)
+	case "status":
+		return a.cmdStatus(ctx, rest)
+	case "report":
+		return a.cmdReport(ctx, rest)
 	case "version":
 		fmt.Fprintln(a.stdout, "sollecito", Version)
 		return 0

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"sollecito/bot/tgfake"
+)
+
+const tgToken = "7000000001:AAE_cmdTest-s3cret"
+
+// TestDaemonRunsTheTelegramBot runs the real daemon against a local Bot API
+// server that is unreachable at first: the daemon starts anyway, the bot
+// connects when the server answers, an invitation printed by "people
+// invite" links a chat, and a value is sent through the guided dialogue.
+func TestDaemonRunsTheTelegramBot(t *testing.T) {
+	fake := tgfake.New(t, tgToken)
+	fake.FailNext("getMe", 1, tgfake.HTMLPage(502))
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	good, err := os.ReadFile("../../testdata/good/plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	vars := map[string]string{"SOLLECITO_TELEGRAM_TOKEN": tgToken, "SOLLECITO_TELEGRAM_API": fake.URL()}
+	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	now := func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wait, stopWait := context.WithTimeout(context.Background(), 20*time.Second)
+	defer stopWait()
+
+	ready := make(chan *daemon, 1)
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{
+			stdout: &out, stderr: &errb, lookup: lookup, now: now,
+			ready: func(d *daemon) { ready <- d },
+		})
+	}()
+	select {
+	case <-ready:
+	case code := <-done:
+		t.Fatalf("daemon exited %d: %s", code, errb.String())
+	}
+
+	var iout, ierr syncBuffer
+	code := run(context.Background(), []string{"--data-dir", dir, "--plan", plan, "people", "invite", "rossi"},
+		env{stdout: &iout, stderr: &ierr, lookup: lookup, now: now})
+	if code != 0 {
+		t.Fatalf("people invite exited %d: %s", code, ierr.String())
+	}
+	m := regexp.MustCompile(`https://t\.me/` + tgfake.DefaultBotUsername + `\?start=([A-Za-z0-9_-]{10,64})`).FindStringSubmatch(iout.String())
+	if m == nil || !strings.Contains(iout.String(), "Mario Rossi") || !strings.Contains(iout.String(), "24/07/2024") {
+		t.Fatalf("invite printed %q", iout.String())
+	}
+
+	const user = 4242
+	ask := func(push func() tgfake.Update) string {
+		t.Helper()
+		before := len(fake.SentTo(user))
+		u := push()
+		if err := fake.WaitConfirmed(wait, u.UpdateID); err != nil {
+			t.Fatalf("update not handled: %v\n%s", err, errb.String())
+		}
+		var got []string
+		for _, s := range fake.SentTo(user)[before:] {
+			got = append(got, s.Plain)
+		}
+		return strings.Join(got, "\n")
+	}
+	say := func(text string) string {
+		return ask(func() tgfake.Update { return fake.SendText(user, user, text) })
+	}
+	steps := []struct{ send, want string }{
+		{"/start " + m[1], "Hello Mario Rossi"},
+		{"/pending", "I-01.1"},
+		{"/submit", "Which indicator"},
+	}
+	press := func(label string) string {
+		t.Helper()
+		msg := fake.SentTo(user)[len(fake.SentTo(user))-1]
+		for _, b := range msg.Buttons() {
+			if strings.Contains(b.Text, label) {
+				return ask(func() tgfake.Update { return fake.Press(user, user, msg.MessageID, b.CallbackData) })
+			}
+		}
+		t.Fatalf("no button %q under %q", label, msg.Plain)
+		return ""
+	}
+	check := func(send, got, want string) {
+		t.Helper()
+		if !strings.Contains(got, want) {
+			t.Fatalf("%q answered %q, want %q\n%s", send, got, want, errb.String())
+		}
+	}
+	for _, s := range steps {
+		check(s.send, say(s.send), s.want)
+	}
+	check("1st half", press("1st half"), "atti pubblicati nei termini")
+	check("19", say("19"), "atti adottati")
+	check("20", say("20"), "95%")
+	confirm := fake.SentTo(user)[len(fake.SentTo(user))-1]
+	got := ask(func() tgfake.Update { return fake.Press(user, user, confirm.MessageID, confirm.Buttons()[0].CallbackData) })
+	if !strings.Contains(got, "Recorded I-01.1") || !strings.Contains(got, "met ✅") {
+		t.Fatalf("receipt %q", got)
+	}
+	if n := len(fake.Calls("getMe")); n < 2 {
+		t.Errorf("getMe called %d times: the failed first attempt was not retried", n)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit status %d:\n%s", code, errb.String())
+		}
+	case <-wait.Done():
+		t.Fatal("the daemon did not stop")
+	}
+	logs := errb.String() + out.String() + ierr.String()
+	if !strings.Contains(logs, "telegram getMe failed, retrying") || !strings.Contains(logs, "telegram bot connected") {
+		t.Errorf("start-up not logged:\n%s", logs)
+	}
+	if strings.Contains(logs, "AAE_cmdTest") {
+		t.Errorf("the token reached the logs:\n%s", logs)
+	}
+}
