@@ -108,7 +108,9 @@ func TestDaemonRunsTheTelegramBot(t *testing.T) {
 	check("19", say("19"), "atti adottati")
 	check("20", say("20"), "95%")
 	confirm := fake.SentTo(user)[len(fake.SentTo(user))-1]
-	got := ask(func() tgfake.Update { return fake.Press(user, user, confirm.MessageID, confirm.Buttons()[0].CallbackData) })
+	got := ask(func() tgfake.Update {
+		return fake.Press(user, user, confirm.MessageID, confirm.Buttons()[0].CallbackData)
+	})
 	if !strings.Contains(got, "Recorded I-01.1") || !strings.Contains(got, "met ✅") {
 		t.Fatalf("receipt %q", got)
 	}
