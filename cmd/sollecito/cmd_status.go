@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"sollecito/workflow"
@@ -71,11 +72,12 @@ func (a *app) cmdStatus(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(a.stdout, pick(en, "Situazione al %s (%s)\n\n", "Status on %s (%s)\n\n"), c.Today.Italian(), scope)
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, pick(en, "D.O.\tDIREZIONE\tINDICATORI\tSCADUTI\tRICEVUTI\tCOMPLETAMENTO\tVALUTATI\tIN TARGET\tQUOTA IN TARGET\tIN RITARDO\tIN ATTESA EVENTO\t",
+	fmt.Fprintln(tw, pick(en, "D.O.\tDIREZIONE\tINDICATORI\tDOVUTI\tRICEVUTI\tCOMPLETAMENTO\tVALUTATI\tIN TARGET\tQUOTA IN TARGET\tIN RITARDO\tIN ATTESA EVENTO\t",
 		"DIR.\tDIRECTORATE\tINDICATORS\tDUE\tRECEIVED\tCOMPLETION\tASSESSED\tON TARGET\tON-TARGET RATE\tOVERDUE\tAWAITING EVENT\t"))
+	lang := a.langCode()
 	row := func(code, name string, r workflow.CompletionRow) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%d\t%d\t%s\t%d\t%d\t\n", code, short(name, 30), r.Indicators, r.Due, r.Received,
-			pct(r.Rate()), r.Evaluated, r.OnTarget, pct(r.OnTargetRate()), r.Overdue, r.Awaiting)
+			pct(lang)(r.Rate()), r.Evaluated, r.OnTarget, pct(lang)(r.OnTargetRate()), r.Overdue, r.Awaiting)
 	}
 	for _, r := range c.Directorates {
 		row(r.Code, r.Name, r)
@@ -83,13 +85,23 @@ func (a *app) cmdStatus(ctx context.Context, args []string) int {
 	if len(c.Directorates) > 1 {
 		row("", pick(en, "Totale", "Total"), c.Total)
 	}
+	if err := tw.Flush(); err != nil {
+		return a.fail(err)
+	}
 	return 0
 }
 
-// pct writes a percentage with one decimal, or "—" when there is none.
-func pct(v float64, ok bool) string {
-	if !ok {
-		return "—"
+// pct writes a percentage with one decimal (a decimal comma in Italian),
+// or "—" when there is none.
+func pct(lang string) func(v float64, ok bool) string {
+	return func(v float64, ok bool) string {
+		if !ok {
+			return "—"
+		}
+		s := fmt.Sprintf("%.1f%%", v)
+		if lang != "en" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s
 	}
-	return fmt.Sprintf("%.1f%%", v)
 }
