@@ -294,6 +294,9 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 		val := ValueOf(row)
 		dv := notify.DigestValue{Code: ref.ID, Title: short(ref.Description, 120), Value: val.Format(lang),
 			At: ReceivedAt(row).In(loc).Format("02/01/2006 15:04"), Target: target.Parse(ref.Target).Describe(lang), Revision: row.Revision}
+		if n := strings.TrimSpace(val.Note); n != "" {
+			dv.Value += " (" + n + ")"
+		}
 		if p, err := snap.ParsePeriod(row.Period); err == nil {
 			dv.Period = snap.PeriodName(p, lang)
 		}
