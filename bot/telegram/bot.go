@@ -161,8 +161,9 @@ func (b *Bot) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
 	return nil
 }
 
-// Run polls getUpdates and handles each update until ctx ends. Failures
-// are logged and retried with backoff; a 409 Conflict (another instance
+// Run polls getUpdates and handles each update until ctx ends; it returns
+// early only when a Fault stops it. Failures are logged and retried with
+// backoff; a 409 Conflict (another instance
 // polling with the same token, or a webhook set) is logged as such. It
 // removes a webhook left over from webhook mode first.
 func (b *Bot) Run(ctx context.Context) error {
@@ -205,7 +206,16 @@ func (b *Bot) Run(ctx context.Context) error {
 				break
 			}
 			if err := b.HandleUpdate(ctx, u); err != nil {
-				return err
+				if errors.Is(err, ErrStopped) {
+					return err
+				}
+				// The offset could not be kept (database busy or
+				// full): ask again from the last one kept.
+				b.log.ErrorContext(ctx, "telegram update not recorded, retrying", slog.Int("update_id", u.UpdateID), slog.Any("error", err))
+				if sleep(ctx, b.opt.RetryMin) != nil {
+					return nil
+				}
+				break
 			}
 		}
 	}

@@ -228,3 +228,41 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 		t.Fatalf("logs:\n%s", logs)
 	}
 }
+
+func TestConfirmationHandledAgainAfterACrashHasNoSecondEffect(t *testing.T) {
+	var crashAt atomic.Int64
+	crashed := make(chan struct{}, 1)
+	h := newHarness(t, withFault(func(point string, id int) error {
+		if point == "handled" && int64(id) == crashAt.Load() {
+			crashAt.Store(0)
+			crashed <- struct{}{}
+			return errors.New("crash")
+		}
+		return nil
+	}))
+	h.link("anna", uAnna)
+	h.say(uAnna, "/invia I-01.2")
+	typed := h.fake.SendText(uAnna, uAnna, "91%")
+	must(t, h.fake.WaitConfirmed(ctxT(t), typed.UpdateID))
+	confirm := last(t, h.fake.SentTo(uAnna))
+	before := len(h.fake.SentTo(uAnna))
+	crashAt.Store(int64(typed.UpdateID) + 1) // the fake numbers updates in sequence
+	press := h.fake.Press(uAnna, uAnna, confirm.MessageID, confirm.Buttons()[0].CallbackData)
+	if int64(press.UpdateID) != int64(typed.UpdateID)+1 || !strings.Contains(confirm.Buttons()[0].Text, "Sì") {
+		t.Fatalf("press %d after %d on %+v", press.UpdateID, typed.UpdateID, confirm.Buttons())
+	}
+	select {
+	case <-crashed:
+	case <-ctxT(t).Done():
+		t.Fatal("no crash")
+	}
+	h.restart()
+	must(t, h.fake.WaitConfirmed(ctxT(t), press.UpdateID))
+	after := h.fake.SentTo(uAnna)[before:]
+	if len(after) != 1 || !strings.Contains(after[0].Plain, "Registrato I-01.2") {
+		t.Fatalf("after the crash and restart anna got %q, want only the one receipt", texts(after))
+	}
+	if n := len(h.history("I-01.2")); n != 1 {
+		t.Fatalf("%d values stored, want 1", n)
+	}
+}

@@ -211,6 +211,9 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
 		return nil
 	}
 	it := items[i]
+	if act == "y" || act == "n" || act == "p" {
+		return b.onDialogueButton(ctx, c, q, act, it)
+	}
 	b.answer(ctx, q, "")
 	switch act {
 	case "i":
@@ -219,8 +222,6 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
 		return b.showHistory(ctx, c, it)
 	case "f":
 		return b.markDone(ctx, c, it, parts, q.Message.MessageID)
-	case "y", "n", "p":
-		return b.onDialogueButton(ctx, c, q, act, it)
 	}
 	return nil
 }
@@ -241,32 +242,45 @@ func (b *Bot) markDone(ctx context.Context, c chat, it workflow.PersonItem, part
 		tgsend.EscapeHTML(it.Code), tgsend.EscapeHTML(it.Title), on.Italian()))
 }
 
+// onDialogueButton handles the buttons of a dialogue (confirm, cancel,
+// pick). A press that finds no dialogue (a stale button, or the same press
+// handled again after a crash) only gets a notice on the button.
 func (b *Bot) onDialogueButton(ctx context.Context, c chat, q *tgbotapi.CallbackQuery, act string, it workflow.PersonItem) error {
 	d, err := b.loadDialogue(ctx, c)
 	if errors.Is(err, errExpired) {
+		b.answer(ctx, q, "")
 		b.dropButtons(ctx, c.chatID, q.Message.MessageID)
 		return b.say(ctx, c, c.tr("La procedura guidata è scaduta e nessun valore è stato registrato: ricomincia con /invia.",
 			"The guided dialogue expired and no value was recorded: start again with /submit."))
 	}
 	if err != nil {
+		b.answer(ctx, q, "")
 		return err
 	}
 	if d == nil || (act != "p" && d.Item != it.Key) || (act == "p" && !slices.Contains(d.Choices, it.Key)) {
+		b.answer(ctx, q, c.tr("Nessuna procedura in corso per questa voce.", "Nothing in progress for this item."))
 		b.dropButtons(ctx, c.chatID, q.Message.MessageID)
-		return b.say(ctx, c, c.tr("Nessuna procedura in corso per questa voce.", "Nothing in progress for this item."))
+		return nil
 	}
+	b.answer(ctx, q, "")
 	b.dropButtons(ctx, c.chatID, q.Message.MessageID)
-	if err := b.endDialogue(ctx, c); err != nil {
-		return err
-	}
 	if act == "n" {
+		if err := b.endDialogue(ctx, c); err != nil {
+			return err
+		}
 		return b.say(ctx, c, c.tr("Procedura annullata: nessun valore è stato registrato.", "Cancelled: no value was recorded."))
 	}
 	source := msgSource(c.chatID, d.MsgID)
 	if d.MsgID == 0 {
 		source = "tg:cb:" + q.ID
 	}
-	return b.submit(ctx, c, it, d.Raw, source)
+	// The dialogue ends after the value is stored: the same press handled
+	// again after a crash finds it, and the source makes it a no-op.
+	err = b.submit(ctx, c, it, d.Raw, source)
+	if endErr := b.endDialogue(ctx, c); err == nil {
+		err = endErr
+	}
+	return err
 }
 
 // submit records raw for an item and sends the receipt or the refusal.

@@ -72,8 +72,12 @@ func TestGuidedDialogue(t *testing.T) {
 		if got := texts(h.say(uAnna, "/annulla")); !strings.Contains(got, "annullata") {
 			t.Fatalf("annulla answered %q", got)
 		}
-		if got := texts(h.press(uAnna, confirm, "Sì")); !strings.Contains(got, "Nessuna procedura") {
-			t.Fatalf("a stale confirmation answered %q", got)
+		if got := texts(h.press(uAnna, confirm, "Sì")); got != "" {
+			t.Fatalf("a stale confirmation answered %q in the chat", got)
+		}
+		answers := h.fake.Calls("answerCallbackQuery")
+		if n := len(answers); n == 0 || !strings.Contains(answers[n-1].Params["text"], "Nessuna procedura") {
+			t.Fatalf("a stale confirmation got no notice on the button: %+v", answers)
 		}
 		if n := len(h.history("I-01.1")); n != 0 {
 			t.Fatalf("%d values stored after /annulla", n)
