@@ -1,7 +1,6 @@
 package piao
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -60,7 +59,7 @@ func Import(text []byte) (*Result, error) {
 	lines := splitLines(src, vocab)
 	cards := segmentCards(lines)
 	if len(cards) == 0 {
-		return nil, fmt.Errorf("import piao: %w", ErrNoCards)
+		return nil, ErrNoCards
 	}
 	im := importer{
 		dir:    readDirectory(lines),
@@ -114,7 +113,7 @@ func Import(text []byte) (*Result, error) {
 		im.card(c, heads[i])
 	}
 	if len(im.objectives) == 0 {
-		return nil, fmt.Errorf("import piao: %w", errors.Join(ErrNoCards))
+		return nil, ErrNoCards
 	}
 	p.Objectives = im.objectives
 	p.Directorates = im.directorates()

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"sollecito/config"
 )
 
@@ -167,5 +169,33 @@ func TestMarshalYAMLRoundTrips(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(pdata), "people:\n  - id: valsecchi-daniela\n") {
 		t.Errorf("people YAML starts %q", pdata[:40])
+	}
+}
+
+func TestPlanYAMLReadsBackUnchanged(t *testing.T) {
+	res, err := Import(readSeed(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := MarshalPlanYAML(res.Plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		if len(line) > 120 && !strings.Contains(strings.TrimLeft(line, " "), "  ") {
+			t.Errorf("line %d is %d characters long: %.60s...", i+1, len(line), line)
+			break
+		}
+	}
+	var back config.Plan
+	if err := yaml.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	for i := range res.Plan.Objectives {
+		w, g := res.Plan.Objectives[i], back.Objectives[i]
+		compareObjective(t, w, g)
+		if w.ID != g.ID {
+			t.Errorf("objective %d: id %q read back as %q", i, w.ID, g.ID)
+		}
 	}
 }
