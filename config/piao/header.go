@@ -63,7 +63,7 @@ func parseHeader(lines []srcLine, dir directory, v vocabulary) cardHeader {
 			h.unplaced = nil
 			continue
 		}
-		if phaseNumRe.MatchString(t) || financeRe.MatchString(t) || garbled(t, v) {
+		if phaseNumRe.MatchString(t) || financeRe.MatchString(t) || garbled(t, v) && len(strings.Fields(t)) > 1 {
 			h.unplaced = append(h.unplaced, fmt.Sprintf("riga %d: %q", l.n, t))
 			continue
 		}

@@ -162,6 +162,10 @@ func isShortValue(s string) bool {
 	return len(strings.Fields(s)) <= 6 && !strings.Contains(s, "\t")
 }
 
+// lowerStarts are words a description may start with in lower case;
+// any other lower-case start is likely a word cut at the left margin.
+var lowerStarts = map[string]bool{"n": true, "nr": true, "numero": true, "rispetto": true, "tempo": true, "tempi": true, "percentuale": true}
+
 var debrisRe = regexp.MustCompile(`^[^\p{L}\d]*$|^[\p{L}]$|^\d$|^Ш$|^The state of the s$`)
 
 // parseIndicators reads the INDICATORI table of one card.
@@ -297,7 +301,7 @@ func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
 			r.doubts = append(r.doubts, "più di quattro colonne: righe di testo intrecciate")
 		}
 	}
-	if d := []rune(r.desc); len(d) > 0 && unicode.IsLower(d[0]) {
+	if d := []rune(r.desc); len(d) > 0 && unicode.IsLower(d[0]) && !lowerStarts[firstWord(r.desc)] {
 		r.doubts = append(r.doubts, "descrizione che comincia a metà parola: l'inizio manca nel testo estratto")
 	}
 	return r
