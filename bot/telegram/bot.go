@@ -243,7 +243,10 @@ func (b *Bot) Channel() notify.Channel {
 
 func (b *Bot) recordSent(ctx context.Context, m *notify.Message, ids []int) {
 	var keys []string
-	for _, code := range m.Items {
+	for i, code := range m.Items {
+		if i < len(m.Kinds) && m.Kinds[i] != "reminder" && m.Kinds[i] != "nag" {
+			continue // an escalation about someone else's item: not answerable
+		}
 		if k := workflow.ItemRef(code); k != "" {
 			keys = append(keys, k)
 		}

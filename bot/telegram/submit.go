@@ -338,8 +338,8 @@ func (b *Bot) replyToReminder(ctx context.Context, c chat, m *tgbotapi.Message, 
 		}
 	}
 	if len(named) == 0 {
-		return b.say(ctx, c, c.tr("Il promemoria riguarda fasi, non indicatori: per segnarne una conclusa usa /fatto.",
-			"The reminder is about phases, not indicators: to mark one as done use /done."))
+		return b.say(ctx, c, c.tr("Questo messaggio non chiede valori di indicatori assegnati a te: per una fase conclusa usa /fatto, per inviare un valore /invia.",
+			"This message asks for no value of an indicator of yours: for a finished phase use /done, to send a value /submit."))
 	}
 	source := msgSource(c.chatID, m.MessageID)
 	lines, err := value.ParseLines(m.Text)

@@ -282,8 +282,25 @@ func TestNobodySeesOrChangesAnothersItems(t *testing.T) {
 			}
 		})
 	}
+	t.Run("reply to an escalation about another's items", func(t *testing.T) {
+		h.link("capo", uCapo)
+		h.remind(time.Date(2024, 8, 12, 9, 0, 0, 0, rome))
+		var esc tgfake.SentMessage
+		for _, m := range h.fake.SentTo(uCapo) {
+			if strings.Contains(m.Plain, "I-01.2") {
+				esc = m
+			}
+		}
+		if esc.MessageID == 0 {
+			t.Fatalf("capo got no escalation: %s", texts(h.fake.SentTo(uCapo)))
+		}
+		got := texts(h.do(uCapo, func() tgfake.Update { return h.fake.Reply(uCapo, uCapo, esc.MessageID, "50%") }))
+		if strings.Contains(got, "Registrato") || !strings.Contains(got, "/invia") {
+			t.Fatalf("a reply to an escalation answered %q", got)
+		}
+	})
 	if n := len(h.history("I-01.2")); n != 0 {
-		t.Fatalf("bruno changed anna's indicator: %d values", n)
+		t.Fatalf("someone changed anna's indicator: %d values", n)
 	}
 	if len(h.fake.Unanswered()) != 0 {
 		t.Errorf("callback queries left spinning: %v", h.fake.Unanswered())
