@@ -118,7 +118,12 @@ func (b *Bot) dialogueStep(ctx context.Context, c chat, d *dialogue, m *tgbotapi
 	today := b.eng.Snapshot().Cal.Today(b.now())
 	switch d.Step {
 	case "numerator":
-		if _, err := parseCount(text); err != nil {
+		// "n.a. - reason" or both counts at once ("45/50") need no second step.
+		if v, err := value.Parse(text, it.ValueKind, value.Options{Today: today}); err == nil && (v.NA || v.Denominator != 0) {
+			d.Raw, d.MsgID = text, m.MessageID
+			return b.askConfirm(ctx, c, d, it, v)
+		}
+		if _, err := parseCount(text, it.Numerator); err != nil {
 			return b.refusal(ctx, c, err)
 		}
 		d.Step, d.Num = "denominator", text
@@ -127,15 +132,18 @@ func (b *Bot) dialogueStep(ctx context.Context, c chat, d *dialogue, m *tgbotapi
 		}
 		return b.say(ctx, c, fmt.Sprintf(c.tr("Ora il denominatore: <i>%s</i>", "Now the denominator: <i>%s</i>"), tgsend.EscapeHTML(it.Denominator)))
 	case "denominator":
-		if _, err := parseCount(text); err != nil {
+		if _, err := parseCount(text, it.Denominator); err != nil {
 			return b.refusal(ctx, c, err)
 		}
 		raw := d.Num + "/" + text
 		v, err := value.Parse(raw, it.ValueKind, value.Options{Today: today})
 		if err != nil {
 			d.Step, d.Num = "numerator", ""
-			_ = b.saveDialogue(ctx, c, d)
-			return b.refusal(ctx, c, err)
+			if serr := b.saveDialogue(ctx, c, d); serr != nil {
+				return serr
+			}
+			return b.say(ctx, c, "❌ "+tgsend.EscapeHTML(workflow.Localize(err, c.lang))+"\n"+
+				fmt.Sprintf(c.tr("Scrivi di nuovo il numeratore: <i>%s</i>", "Write the numerator again: <i>%s</i>"), tgsend.EscapeHTML(it.Numerator)))
 		}
 		d.Raw, d.MsgID = raw, 0
 		return b.askConfirm(ctx, c, d, it, v)
@@ -152,11 +160,14 @@ func (b *Bot) dialogueStep(ctx context.Context, c chat, d *dialogue, m *tgbotapi
 	return nil
 }
 
-// parseCount checks one count of a ratio.
-func parseCount(s string) (float64, error) {
+// parseCount checks one count of a ratio, labelled as the plan names it.
+func parseCount(s, label string) (float64, error) {
 	n, err := value.ParseNumber(strings.TrimSpace(s))
 	if err != nil || n < 0 {
-		return 0, &value.Error{Code: value.CodeNotRatio, Kind: value.KindRatio, Raw: s}
+		return 0, &workflow.UserError{
+			It: fmt.Sprintf("«%s»: scrivi un numero non negativo (%s), per esempio 45", strings.TrimSpace(s), label),
+			En: fmt.Sprintf("%q: write a non-negative number (%s), for example 45", strings.TrimSpace(s), label),
+		}
 	}
 	return n, nil
 }

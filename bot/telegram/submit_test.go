@@ -129,7 +129,7 @@ func TestRatioEntry(t *testing.T) {
 	if !strings.Contains(got, "numeratore") || !strings.Contains(got, "pratiche evase nel semestre") {
 		t.Fatalf("numerator prompt %q", got)
 	}
-	if got := texts(h.say(uAnna, "quaranta")); !strings.Contains(got, "❌") {
+	if got := texts(h.say(uAnna, "quaranta")); !strings.Contains(got, "❌") || !strings.Contains(got, "pratiche evase nel semestre") {
 		t.Fatalf("a word accepted as numerator: %q", got)
 	}
 	got = texts(h.say(uAnna, "45"))
@@ -149,15 +149,27 @@ func TestRatioEntry(t *testing.T) {
 		t.Fatalf("stored %+v", hist)
 	}
 
+	t.Run("not applicable needs no counts", func(t *testing.T) {
+		h.say(uAnna, "/invia I-01.3")
+		confirm := last(t, h.say(uAnna, "n.a. - nessuna pratica ricevuta"))
+		if !strings.Contains(confirm.Plain, "Confermi") {
+			t.Fatalf("n.a. answered %q", confirm.Plain)
+		}
+		h.press(uAnna, confirm, "Sì")
+		hist := h.history("I-01.3")
+		if len(hist) != 2 || !hist[1].NA || hist[1].Reason != "nessuna pratica ricevuta" {
+			t.Fatalf("stored %+v", hist)
+		}
+	})
 	t.Run("numerator above denominator is refused", func(t *testing.T) {
 		h.say(uAnna, "/invia I-01.3")
 		h.say(uAnna, "60")
 		got := texts(h.say(uAnna, "50"))
-		if !strings.Contains(got, "❌") {
-			t.Fatalf("60/50 accepted: %q", got)
+		if !strings.Contains(got, "❌") || !strings.Contains(got, "non può superare") || !strings.Contains(got, "di nuovo il numeratore") {
+			t.Fatalf("60/50 answered %q", got)
 		}
-		if !strings.Contains(got, "numeratore") && !strings.Contains(texts(h.say(uAnna, "40")), "denominatore") {
-			t.Fatalf("the dialogue did not start again from the numerator")
+		if got := texts(h.say(uAnna, "40")); !strings.Contains(got, "denominatore") {
+			t.Fatalf("the dialogue did not start again from the numerator: %q", got)
 		}
 	})
 }
