@@ -68,6 +68,14 @@ func sortBody(body []srcLine) cardBody {
 				target := cur
 				if m.l == lStaff && k == 0 {
 					target = lStaff // flattened: the staff list starts before its label
+					// flattened actions may precede the staff list on the line.
+					if phaseStartRe.MatchString(before) {
+						if at := staffStartRe.FindStringIndex(before); at != nil && at[0] > 0 {
+							b.add(lPhases, before[:at[0]], l.n)
+							b.phasesSeen = true
+							before = before[at[0]:]
+						}
+					}
 				}
 				b.add(target, before, l.n)
 			}
@@ -148,6 +156,9 @@ func nextLabel(lines []srcLine) label {
 	}
 	return lNone
 }
+
+// staffStartRe finds where a staff list starts inside a flattened line.
+var staffStartRe = regexp.MustCompile(`\b(?:Area de[il]|Istruttor[ei]|E\.Q\.|Funzionari[oa]?|Operatori|Agenti|Specialist[ai]|Esecutore|Collaboratori|Operai)\b[^:]{0,60}:`)
 
 var staffLineRe = regexp.MustCompile(`^(?:E\.Q\.|Area d|Istrutt|Specialist|Tecnico|Funzionari|Operat|Esecutor|Collaborator|Agenti|Operai)[^:]{0,80}:\s*\S`)
 
