@@ -127,3 +127,22 @@ func TestCommands(t *testing.T) {
 		}
 	})
 }
+
+func TestAwayPausesRemindersAndShowsInEscalations(t *testing.T) {
+	h := newHarness(t)
+	h.link("anna", uAnna)
+	h.link("capo", uCapo)
+	h.clock.Set(time.Date(2024, 7, 31, 12, 0, 0, 0, rome))
+	if got := texts(h.say(uAnna, "/assente 01/08/2024 - 20/08/2024")); !strings.Contains(got, "dal 01/08/2024 al 20/08/2024") {
+		t.Fatalf("assente answered %q", got)
+	}
+	before := len(h.fake.SentTo(uAnna))
+	h.remind(time.Date(2024, 8, 12, 9, 0, 0, 0, rome))
+	if got := h.fake.SentTo(uAnna)[before:]; len(got) != 0 {
+		t.Errorf("anna, away, was reminded: %s", texts(got))
+	}
+	esc := texts(h.fake.SentTo(uCapo))
+	if !strings.Contains(esc, "I-01.2") || !strings.Contains(esc, "Anna Rossi è assente fino al 20/08/2024") {
+		t.Fatalf("the escalation does not say anna is away:\n%s", esc)
+	}
+}

@@ -135,3 +135,54 @@ func TestDaemonRunsTheTelegramBot(t *testing.T) {
 		t.Errorf("the token reached the logs:\n%s", logs)
 	}
 }
+
+func TestPeopleInvite(t *testing.T) {
+	fake := tgfake.New(t, tgToken, tgfake.WithBotUsername("ufficio_bot"))
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	good, err := os.ReadFile("../../testdata/good/plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	withToken := map[string]string{"SOLLECITO_TELEGRAM_TOKEN": tgToken, "SOLLECITO_TELEGRAM_API": fake.URL()}
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		code int
+		want []string
+	}{
+		{"asks the bot its name", withToken, []string{"people", "invite", "rossi"}, 0,
+			[]string{"Invito per Mario Rossi (rossi)", "valido fino al 24/07/2024", "https://t.me/ufficio_bot?start="}},
+		{"own validity, in English", withToken, []string{"--lang", "en", "people", "invite", "bianchi", "--ttl", "48h"}, 0,
+			[]string{"Invitation for Giulia Bianchi", "until 19/07/2024", "https://t.me/ufficio_bot?start="}},
+		{"bot name given, no token needed", nil, []string{"people", "invite", "rossi", "--bot", "altro_bot"}, 0,
+			[]string{"https://t.me/altro_bot?start="}},
+		{"no token and no bot name", nil, []string{"people", "invite", "rossi"}, 1, []string{"SOLLECITO_TELEGRAM_TOKEN", "--bot"}},
+		{"unknown person", withToken, []string{"people", "invite", "nessuno"}, 1, []string{"persona \"nessuno\" sconosciuta"}},
+		{"missing person", withToken, []string{"people", "invite"}, 2, []string{"uso: sollecito people invite PERSONA"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb syncBuffer
+			code := run(context.Background(), append([]string{"--data-dir", dir, "--plan", plan}, tc.args...), env{
+				stdout: &out, stderr: &errb,
+				lookup: func(k string) (string, bool) { v, ok := tc.vars[k]; return v, ok },
+				now:    func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) },
+			})
+			got := out.String() + errb.String()
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d:\n%s", code, tc.code, got)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("output lacks %q:\n%s", w, got)
+				}
+			}
+			if strings.Contains(got, "AAE_cmdTest") {
+				t.Errorf("the token was printed:\n%s", got)
+			}
+		})
+	}
+}
