@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -184,5 +185,73 @@ func TestPeopleInvite(t *testing.T) {
 				t.Errorf("the token was printed:\n%s", got)
 			}
 		})
+	}
+}
+
+// TestDaemonWebhookMode runs the daemon in webhook mode: it registers the
+// configured URL and secret, serves the URL's path, and handles what the
+// Bot API delivers there.
+func TestDaemonWebhookMode(t *testing.T) {
+	fake := tgfake.New(t, tgToken)
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	good, err := os.ReadFile("../../testdata/good/plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const secret = "hook-s3cret-value"
+	vars := map[string]string{
+		"SOLLECITO_TELEGRAM_TOKEN": tgToken, "SOLLECITO_TELEGRAM_API": fake.URL(),
+		"SOLLECITO_TELEGRAM_MODE": "webhook", "SOLLECITO_TELEGRAM_WEBHOOK_LISTEN": addr,
+		"SOLLECITO_TELEGRAM_WEBHOOK_URL": "http://" + addr + "/telegram/hook", "SOLLECITO_TELEGRAM_WEBHOOK_SECRET": secret,
+	}
+	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	now := func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wait, stopWait := context.WithTimeout(context.Background(), 20*time.Second)
+	defer stopWait()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{stdout: &out, stderr: &errb, lookup: lookup, now: now})
+	}()
+	if _, err := fake.WaitCalls(wait, "setWebhook", 1); err != nil {
+		t.Fatalf("no webhook registered: %v\n%s", err, errb.String())
+	}
+	if url, s := fake.Webhook(); url != "http://"+addr+"/telegram/hook" || s != secret {
+		t.Fatalf("webhook %q %q", url, s)
+	}
+	var iout syncBuffer
+	if code := run(context.Background(), []string{"--data-dir", dir, "--plan", plan, "people", "invite", "rossi", "--bot", "x_bot"},
+		env{stdout: &iout, stderr: &iout, lookup: lookup, now: now}); code != 0 {
+		t.Fatalf("invite: %s", iout.String())
+	}
+	code := iout.String()[strings.Index(iout.String(), "start=")+len("start="):]
+	fake.SendText(77, 77, "/start "+strings.TrimSpace(code))
+	if n, err := fake.DeliverWebhook(wait); n != 1 || err != nil {
+		t.Fatalf("delivered %d: %v\n%s", n, err, errb.String())
+	}
+	if got := fake.SentTo(77); len(got) != 1 || !strings.Contains(got[0].Plain, "Hello Mario Rossi") {
+		t.Fatalf("answers %+v", got)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d:\n%s", code, errb.String())
+		}
+	case <-wait.Done():
+		t.Fatal("the daemon did not stop")
+	}
+	if logs := errb.String(); strings.Contains(logs, secret) || strings.Contains(logs, "AAE_cmdTest") || !strings.Contains(logs, "telegram webhook listening") {
+		t.Fatalf("logs:\n%s", logs)
 	}
 }
