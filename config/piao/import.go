@@ -303,7 +303,7 @@ func (im *importer) titleAndCodes(o *config.Objective, b cardBody, anchor int) {
 			outcome = append(outcome, rest)
 		}
 	}
-	o.Title = dedupeTitle(strings.Join(titleParts, " "), im.vocab)
+	o.Title = dedupeTitle(strings.Join(titleParts, " "))
 	for _, p := range b.strayTitles {
 		if o.Title == "" {
 			o.Title = p.text
@@ -382,7 +382,7 @@ func appendNew(list []string, s string) []string {
 
 // dedupeTitle removes a title written twice by the extraction ("1 - RIS...
 // DI ANN 1 - RISANAMENTO ... DI ANNONE" keeps the complete copy).
-func dedupeTitle(t string, v vocabulary) string {
+func dedupeTitle(t string) string {
 	t = strings.TrimSpace(t)
 	m := titleNumRe.FindString(t)
 	if m == "" {

@@ -24,7 +24,7 @@ var (
 	romanRe   = regexp.MustCompile(`\b(VII|VI|IV|V|III|II|I)\b`)
 )
 
-// cardLabels reports which card labels occur in lines.
+// hasCardContent reports whether lines hold the body labels of a card.
 func hasCardContent(lines []srcLine) bool {
 	for _, l := range lines {
 		for _, m := range l.labelsOf() {
