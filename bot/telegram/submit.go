@@ -409,7 +409,7 @@ func (b *Bot) onEdit(ctx context.Context, c chat, m *tgbotapi.Message) error {
 		}
 	}
 	if len(targets) == 0 {
-		return nil // an edit of a message that carried no value
+		return b.editBeforeConfirming(ctx, c, m)
 	}
 	items, err := b.mine(ctx, c, workflow.KindIndicator, false)
 	if err != nil {
@@ -439,4 +439,30 @@ func (b *Bot) onEdit(ctx context.Context, c chat, m *tgbotapi.Message) error {
 		}
 	}
 	return nil
+}
+
+// editBeforeConfirming takes an edit of the value a dialogue is waiting to
+// confirm: the new text is read and confirmation asked again. Edits of
+// other messages (chatter, commands) change nothing.
+func (b *Bot) editBeforeConfirming(ctx context.Context, c chat, m *tgbotapi.Message) error {
+	d, err := b.loadDialogue(ctx, c)
+	if err != nil || d == nil || d.Step != "confirm" || d.MsgID != m.MessageID {
+		return nil
+	}
+	it, ok, err := b.findItem(ctx, c, d.Item)
+	if err != nil || !ok {
+		return err
+	}
+	b.dropButtons(ctx, c.chatID, d.Prompt)
+	text := strings.TrimSpace(m.Text)
+	v, err := value.Parse(text, it.ValueKind, value.Options{Today: b.eng.Snapshot().Cal.Today(b.now())})
+	if err != nil {
+		d.Step = "value"
+		if serr := b.saveDialogue(ctx, c, d); serr != nil {
+			return serr
+		}
+		return b.refusal(ctx, c, err)
+	}
+	d.Raw = text
+	return b.askConfirm(ctx, c, d, it, v)
 }

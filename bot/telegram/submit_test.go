@@ -107,6 +107,20 @@ func TestGuidedDialogue(t *testing.T) {
 		}
 	})
 
+	t.Run("editing the value before confirming", func(t *testing.T) {
+		h.say(uAnna, "/invia I-01.1")
+		typed := h.fake.SendText(uAnna, uAnna, "40")
+		must(t, h.fake.WaitConfirmed(ctxT(t), typed.UpdateID))
+		confirm := last(t, h.do(uAnna, func() tgfake.Update { return h.fake.Edit(uAnna, uAnna, typed.Message.MessageID, "14") }))
+		if !strings.Contains(confirm.Plain, "14 giorni") {
+			t.Fatalf("after the edit the bot asked %q", confirm.Plain)
+		}
+		h.press(uAnna, confirm, "Sì")
+		if hist := h.history("I-01.1"); len(hist) != 1 || *hist[0].Number != 14 {
+			t.Fatalf("stored %+v", hist)
+		}
+	})
+
 	t.Run("English speaker", func(t *testing.T) {
 		if got := texts(h.say(uCarla, "/submit")); !strings.Contains(got, "Write the value") {
 			t.Fatalf("with one indicator /submit should ask its value at once: %q", got)
