@@ -222,23 +222,27 @@ func (im *importer) report(p *config.Plan) Report {
 // the words of n, cut short: "Cassinelli Anto" is likely "Cassinelli
 // Antonella". The cut name is kept as written and reported.
 func (im *importer) cutName(n personName) string {
-	for _, p := range im.people {
-		pn := strings.Fields(strings.ToLower(foldAccents(p.Name)))
-		nn := strings.Fields(strings.ToLower(foldAccents(n.display())))
-		if len(pn) != len(nn) || p.ID == n.id() {
+	id := n.id()
+	nn := strings.Fields(strings.ToLower(foldAccents(n.display())))
+	for len(im.nameWords) < len(im.people) {
+		p := im.people[len(im.nameWords)]
+		im.nameWords = append(im.nameWords, strings.Fields(strings.ToLower(foldAccents(p.Name))))
+	}
+	for i, pn := range im.nameWords {
+		if len(pn) != len(nn) || im.people[i].ID == id {
 			continue
 		}
 		same, prefix := 0, 0
-		for i := range nn {
+		for j := range nn {
 			switch {
-			case nn[i] == pn[i]:
+			case nn[j] == pn[j]:
 				same++
-			case strings.HasPrefix(pn[i], nn[i]):
+			case strings.HasPrefix(pn[j], nn[j]):
 				prefix++
 			}
 		}
 		if same == len(nn)-1 && prefix == 1 {
-			return p.ID
+			return im.people[i].ID
 		}
 	}
 	return ""

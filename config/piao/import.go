@@ -142,6 +142,8 @@ type importer struct {
 	// respDir maps a responsabile to the directorate whose headings most
 	// often stand above their cards.
 	respDir map[string]string
+	// nameWords caches the folded words of people[i].Name for cutName.
+	nameWords [][]string
 }
 
 func (im *importer) doubt(line int, item, why string) {
