@@ -43,6 +43,7 @@ h1 { font-size: 14pt; margin: 0 0 2mm; }
 .card h2 { font-size: 10.5pt; margin: .5mm 0; }
 .people { padding: 1.5mm 2.5mm; border-bottom: 1px solid #ccc; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+tr, .card header, .people { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; vertical-align: top; text-align: left;
   overflow-wrap: anywhere; word-break: break-word; }
 th { background: #dde6f0; font-weight: bold; }

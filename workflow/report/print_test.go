@@ -117,6 +117,12 @@ func TestHTMLReportPrintsOnA4(t *testing.T) {
 	if err == nil || !strings.Contains(out, "is cut: it starts on page") {
 		t.Fatalf("the check did not notice cards cut across pages (err %v):\n%s", err, out)
 	}
+	// A card taller than a page cannot stay whole: it is noted, not failed.
+	tall := strings.Replace(page, `<div class="people">`, `<div class="people" style="height:290mm">`, 1)
+	out, err = run("tall", tall)
+	if err != nil || !strings.Contains(out, "note: card I-01 is taller than a page") || !strings.Contains(out, "(1 taller than a page)") {
+		t.Fatalf("a card taller than a page (err %v):\n%s", err, out)
+	}
 	// A card wider than the page is an overflow.
 	wide := strings.Replace(page, "<h2>", `<h2><span style="display:inline-block;width:260mm">`, 1)
 	out, err = run("wide", wide)
