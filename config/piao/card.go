@@ -122,7 +122,7 @@ func sortBody(body []srcLine) cardBody {
 			target = lStakeholder
 			stakeholderPending = false
 		}
-		if len(ms) == 0 && (cur == lFinance || cur == lPhases) && staffLineRe.MatchString(rest) {
+		if len(ms) == 0 && (cur == lFinance || cur == lPhases) && (staffLineRe.MatchString(rest) || strings.HasPrefix(rest, "Area de")) {
 			target = lStaff // the RISORSE UMANE label is missing
 			cur = lStaff
 		}

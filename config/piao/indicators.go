@@ -61,6 +61,11 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 				nonEmpty++
 			}
 		}
+		if cutSemesterRe.MatchString(l.text) {
+			// "mestre:", the tail of a "2° semestre:" cut by a column, in the
+			// middle of a row: debris.
+			continue
+		}
 		if lostSemesterRe.MatchString(l.text) {
 			ev = append(ev, tableEvent{quant: true, line: l.n})
 			continue
@@ -165,6 +170,8 @@ func isShortValue(s string) bool {
 // lowerStarts are words a description may start with in lower case;
 // any other lower-case start is likely a word cut at the left margin.
 var lowerStarts = map[string]bool{"n": true, "nr": true, "numero": true, "rispetto": true, "tempo": true, "tempi": true, "percentuale": true}
+
+var cutSemesterRe = regexp.MustCompile(`^\W*mestre:?\W*$`)
 
 var debrisRe = regexp.MustCompile(`^[^\p{L}\d]*$|^[\p{L}]$|^\d$|^Ш$|^The state of the s$`)
 
