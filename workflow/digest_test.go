@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -367,5 +368,42 @@ func TestDigestMomentCatchUp(t *testing.T) {
 	}
 	if _, _, err := snap.DigestMoment("weekly", at(2024, 8, 12, 8, 30)); err == nil {
 		t.Error("an unknown digest kind was accepted")
+	}
+}
+
+func TestDigestGoesOncePerChannelThePersonIsReachedOn(t *testing.T) {
+	e := newDigestEnv(t, at(2024, 7, 1, 8, 0), workflow.ChannelSet{Telegram: true, Email: true, Console: "always"})
+	digestState(e)
+	ctx := context.Background()
+	if err := e.st.Bind(ctx, store.TelegramBinding{Org: "prova", PersonID: "coord", UserID: 42, ChatID: 42, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(at(2024, 8, 12, 8, 30))
+	res, err := e.eng.Digest(ctx, workflow.DigestCoordinators)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.st.Outbox(ctx, store.OutboxFilter{Org: "prova", Kind: workflow.OutboxDigest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Key)
+	}
+	// Bound to Telegram: Telegram instead of e-mail, and the console as
+	// configured.
+	want := []string{
+		"digest:coordinators:coord:console:2024-08-12T06:30:00Z",
+		"digest:coordinators:coord:telegram:2024-08-12T06:30:00Z",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) || res.Messages != 2 || res.Recipients != 1 {
+		t.Fatalf("rows %q (result %+v), want %q", got, res, want)
+	}
+	// The Telegram message is composed from the same pre-rendered payload.
+	m, err := e.eng.Compose(ctx, rows[0])
+	if err != nil || m == nil || !strings.Contains(m.TGHTML+m.Text, "FUORI TARGET") {
+		t.Fatalf("composed digest: %+v, %v", m, err)
 	}
 }

@@ -80,3 +80,30 @@ func TestCompletionByDirectorate(t *testing.T) {
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+func TestReceiptSaysWhetherTheTargetIsMet(t *testing.T) {
+	e := newDigestEnv(t, at(2024, 7, 10, 9, 0), workflow.ChannelSet{Console: "auto"})
+	cases := []struct {
+		name, ind, raw, by string
+		met, ok            bool
+	}{
+		{"percentage above the threshold", "I-01.2", "92,5%", "anna", true, true},
+		{"percentage below", "I-01.2", "85%", "anna", false, true},
+		{"deviation within limits", "I-02.1", "20 giorni", "bruno", true, true},
+		{"deviation beyond", "I-02.1", "21 giorni", "bruno", false, true},
+		{"count reaching the target", "II-01.1", "1 percorso", "dora", true, true},
+		{"yes/no: no", "II-01.2", "no", "dora", false, true},
+		{"not applicable is never judged", "II-01.1", "non applicabile - nessun corso finanziato", "dora", false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := e.eng.Submit(context.Background(), workflow.Submission{IndicatorID: c.ind, Period: "S1", Raw: c.raw, By: c.by, Channel: workflow.ChannelCLI})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if met, ok := r.TargetMet(); met != c.met || ok != c.ok {
+				t.Errorf("TargetMet() = %v, %v; want %v, %v", met, ok, c.met, c.ok)
+			}
+		})
+	}
+}
