@@ -1,0 +1,135 @@
+package email
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/mail"
+	"strings"
+
+	"sollecito/notify"
+	"sollecito/workflow/token"
+)
+
+// ReplyMarker is the first line of every message that can be answered:
+// the reader keeps only what is written above it.
+const ReplyMarker = "--- Rispondi sopra questa riga / Reply above this line ---"
+
+// Headers every message carries: we are a robot, and Exchange should not
+// answer us with out-of-office replies.
+var robotHeaders = map[string]string{
+	"Auto-Submitted":           "auto-generated",
+	"X-Auto-Response-Suppress": "OOF, AutoReply",
+}
+
+// TokenFunc returns the reply token of an outbox message ("" for none).
+type TokenFunc func(ctx context.Context, outboxID int64) (string, error)
+
+// ChannelConfig configures the e-mail channel.
+type ChannelConfig struct {
+	// From is the sender, "Sollecito <sollecito@comune.example.it>".
+	From string
+	// ReplyTo is the reply address form, holding {token} where the token
+	// goes ("sollecito+{token}@comune.example.it"). Empty: no Reply-To,
+	// replies go to From and are matched by Message-ID or subject tag.
+	ReplyTo string
+}
+
+// Channel sends notify messages as e-mail (it implements notify.Channel):
+// each carries the reply token in its Reply-To address, its Message-ID and
+// a subject tag, begins with ReplyMarker, is multipart text and HTML, and
+// carries Auto-Submitted and X-Auto-Response-Suppress.
+type Channel struct {
+	s      *Sender
+	cfg    ChannelConfig
+	tokens TokenFunc
+	log    *slog.Logger
+	domain string
+}
+
+// NewChannel returns the e-mail channel over s. tokens may be nil (no
+// reply tokens: messages cannot be answered).
+func NewChannel(s *Sender, cfg ChannelConfig, tokens TokenFunc, logger *slog.Logger) (*Channel, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("e-mail channel: sender %q: %w", cfg.From, err)
+	}
+	if cfg.ReplyTo != "" && !strings.Contains(cfg.ReplyTo, token.Placeholder) {
+		return nil, fmt.Errorf("e-mail channel: reply address %q lacks %s", cfg.ReplyTo, token.Placeholder)
+	}
+	return &Channel{s: s, cfg: cfg, tokens: tokens, log: logger, domain: domainOf(from.Address)}, nil
+}
+
+// Send sends m and returns its Message-ID. Errors are *Error (which say
+// whether retrying helps) or a failure to issue the token (temporary).
+func (c *Channel) Send(ctx context.Context, m *notify.Message) (string, error) {
+	msg, err := c.Message(ctx, m)
+	if err != nil {
+		return "", err
+	}
+	if err := c.s.Send(ctx, []*Message{msg})[0]; err != nil {
+		return "", err
+	}
+	return msg.MessageID, nil
+}
+
+// Message builds the e-mail for m, without sending it.
+func (c *Channel) Message(ctx context.Context, m *notify.Message) (*Message, error) {
+	if strings.TrimSpace(m.Email) == "" {
+		return nil, &Error{Kind: KindAddress, Field: "To", Err: errors.New("la persona non ha un indirizzo e-mail")}
+	}
+	to := (&mail.Address{Name: m.Name, Address: strings.TrimSpace(m.Email)}).String()
+	var tok string
+	if c.tokens != nil && m.OutboxID > 0 {
+		t, err := c.tokens(ctx, m.OutboxID)
+		if err != nil {
+			return nil, fmt.Errorf("reply token: %w", err)
+		}
+		tok = t
+	}
+	msg := &Message{
+		From: c.cfg.From, To: to, Subject: m.Subject,
+		InReplyTo: m.InReplyTo, References: m.References,
+		Headers: robotHeaders,
+	}
+	text, htmlBody := m.Text, m.HTML
+	if htmlBody == "" {
+		htmlBody = textToHTML(text)
+	}
+	if tok != "" {
+		msg.MessageID = token.MessageID(tok, c.domain)
+		msg.Subject = strings.TrimSpace(msg.Subject + " " + token.SubjectTag(tok))
+		if c.cfg.ReplyTo != "" {
+			msg.ReplyTo = token.Address(c.cfg.ReplyTo, tok)
+		}
+		text = ReplyMarker + "\n\n" + text
+		htmlBody = `<p style="color:#888888">` + html.EscapeString(ReplyMarker) + "</p>\n" + htmlBody
+	} else {
+		// Stable across retries all the same: the dispatcher's key.
+		h := sha256.Sum256([]byte(m.Key))
+		msg.MessageID = "sollecito.k" + hex.EncodeToString(h[:10]) + "@" + c.domain
+	}
+	msg.Text, msg.HTML = text, htmlBody
+	return msg, nil
+}
+
+// textToHTML renders plain text as simple HTML paragraphs.
+func textToHTML(s string) string {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.TrimSpace(s), "\n\n") {
+		if strings.TrimSpace(para) == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(html.EscapeString(strings.Trim(para, "\n")), "\n", "<br>\n"))
+		b.WriteString("</p>\n")
+	}
+	return b.String()
+}
