@@ -260,7 +260,7 @@ func splitIndicatorKey(key string) (id, period string, ok bool) {
 // readValues finds the values in the text and resolves each to one of the
 // sender's items.
 func (e *Engine) readValues(ctx context.Context, snap *Snapshot, p *mailPlan) error {
-	lines, err := value.ParseLines(p.m.Text)
+	lines, err := replyLines(p.m.Text, snap)
 	if err != nil {
 		p.problems = append(p.problems, text{Localize(err, "it"), Localize(err, "en")})
 		return nil
@@ -279,7 +279,10 @@ func (e *Engine) readValues(ctx context.Context, snap *Snapshot, p *mailPlan) er
 		}
 		if acc != nil {
 			vr.Indicator, vr.Period = acc.ref.ID, acc.period.String()
-			vr.Value, vr.Unit, vr.Note = jsonValue(acc.v), acc.v.Unit(), acc.v.Note
+			vr.Value, vr.Note = jsonValue(acc.v), acc.v.Note
+			if !acc.v.NA {
+				vr.Unit = acc.v.Unit()
+			}
 			p.values = append(p.values, *acc)
 		}
 		p.reading.Values = append(p.reading.Values, vr)
@@ -338,7 +341,9 @@ func (e *Engine) resolveLine(ctx context.Context, snap *Snapshot, p *mailPlan, l
 	}
 	v, err := value.Parse(l.Raw, ref.Kind, value.Options{Today: snap.Cal.Today(e.now())})
 	if err != nil {
-		return nil, &text{ref.ID + ": " + Localize(err, "it"), ref.ID + ": " + Localize(err, "en")}
+		// ToValidUTF8: the parser's excerpt of a long answer may end inside
+		// a character.
+		return nil, &text{ref.ID + ": " + strings.ToValidUTF8(Localize(err, "it"), ""), ref.ID + ": " + strings.ToValidUTF8(Localize(err, "en"), "")}
 	}
 	return &accepted{ref: ref, period: per, v: v}, nil
 }

@@ -25,6 +25,8 @@ type daemon struct {
 	sched *scheduler.Scheduler
 	wake  chan struct{}
 	tg    *tgRunner // the Telegram bot (telegram.go); nil without a token
+	// mail is the IMAP reader (mail.go); nil without imap.addr.
+	mail *mailRunner
 
 	mu      sync.Mutex // guards loaded: replaced on reload
 	loaded  *config.Loaded
@@ -79,7 +81,11 @@ func (a *app) startDaemon(ctx context.Context, l *config.Loaded, log *slog.Logge
 	}
 	d := &daemon{a: a, log: log, st: st, eng: eng, loaded: l, wake: make(chan struct{}, 1)}
 	d.disp = notify.NewDispatcher(st, eng, map[string]notify.Channel{workflow.ChanConsole: notify.NewConsole(a.stdout)},
-		a.clock(), log, dispatchConfig(l), d.onSendFailure)
+		a.clock(), log, dispatchConfig(l), d.onDispatchFailure)
+	if err := d.setupMail(); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	jobs := []scheduler.Job{{Name: "sweep", Spec: "@every 1m", Run: d.sweep}}
 	jobs = append(jobs, scheduler.Job{Name: "digests", Spec: "@every 1m", Run: d.digests})
 	d.sched, err = scheduler.New(ctx, l.Location(), log, config.CronParser, jobs)
@@ -150,6 +156,7 @@ func (d *daemon) serve(ctx context.Context) int {
 		d.dispatchLoop(work, stopDispatch)
 	}()
 	d.startTelegram(work)
+	d.startMail(work)
 	if d.a.ready != nil {
 		d.a.ready(d)
 	}
@@ -161,6 +168,7 @@ func (d *daemon) serve(ctx context.Context) int {
 			d.sched.Stop(stopCtx)
 			close(stopDispatch)
 			d.stopTelegram(stopCtx)
+			d.stopMail(stopCtx)
 			select {
 			case <-dispatched:
 			case <-stopCtx.Done():

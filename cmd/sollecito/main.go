@@ -70,7 +70,8 @@ Comandi:
   values list            elenca i valori (--period, --history, --format table|json)
   event set NOME DATA    registra la data di un evento (bilancio, rendiconto, piao ...)
   event list             elenca gli eventi registrati
-  people invite PERSONA  invito Telegram monouso: stampa il link t.me (--ttl, --bot)
+  people invite PERSONA  invito Telegram monouso: stampa il link t.me (--ttl, --bot, --mail per inviarlo via e-mail)
+  mail inspect FILE.eml  mostra come viene letta una risposta e-mail, senza registrare nulla (--format text|json)
   calendar               scadenze nel periodo (--from, --to, --rule, --event, --format table|json|ics)
   simulate               simula un periodo su una copia del database (--from, --to)
   status                 completamento e quota in target per direzione (--directorate, --period, --format table|json)
@@ -118,6 +119,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return a.sub(ctx, "values", rest, map[string]func(context.Context, []string) int{"set": a.cmdValuesSet, "list": a.cmdValuesList})
 	case "event":
 		return a.sub(ctx, "event", rest, map[string]func(context.Context, []string) int{"set": a.cmdEventSet, "list": a.cmdEventList})
+	case "mail":
+		return a.sub(ctx, "mail", rest, map[string]func(context.Context, []string) int{"inspect": a.cmdMailInspect})
 	case "people":
 		return a.sub(ctx, "people", rest, map[string]func(context.Context, []string) int{"invite": a.cmdPeopleInvite})
 	case "calendar":
