@@ -293,3 +293,27 @@ func rome() *time.Location {
 	romeOnce.Do(func() { romeLoc, _ = time.LoadLocation("Europe/Rome") })
 	return romeLoc
 }
+
+// TestDaemonMailQuarantine: a mail that cannot be read fails
+// imap.max_failures times, goes to the quarantine folder, and the
+// administrator is told by e-mail.
+func TestDaemonMailQuarantine(t *testing.T) {
+	bot, admin := mailtest.NewBox(t), mailtest.NewBox(t)
+	d := startMailDaemon(t, bot,
+		"  - {id: capo, name: Carla Capo, email: "+admin.Address+", roles: [admin]}\n",
+		"      - {id: I-01.1, description: Tempi di pagamento, target: \"<= 30 giorni\", kind: days, assignees: [capo]}\n",
+		"", time.Date(2024, 7, 17, 9, 30, 0, 0, rome()))
+	first := len(admin.WaitFor("INBOX", 1, 20*time.Second)) // capo's own reminder
+	bot.Append("INBOX", []byte("questa riga non è un header\r\n\r\ncorpo\r\n"))
+	if n := len(bot.WaitFor("Sollecito/Quarantena", 1, 30*time.Second)); n != 1 {
+		t.Fatalf("%d mails in quarantine", n)
+	}
+	notes := admin.WaitFor("INBOX", first+1, 20*time.Second)
+	note := parseMail(t, notes[len(notes)-1])
+	subject, _ := note.header.Subject()
+	if !strings.Contains(subject, "quarantena") || !strings.Contains(note.text, "Sollecito/Quarantena") || !strings.Contains(note.text, "mail inspect") {
+		t.Fatalf("administrator note %q:\n%s", subject, note.text)
+	}
+	d.stop()
+	d.checkSecrets()
+}
