@@ -317,3 +317,47 @@ func TestDaemonMailQuarantine(t *testing.T) {
 	d.stop()
 	d.checkSecrets()
 }
+
+// TestPeopleInviteByMail: "people invite PERSON --mail" prints the link
+// and sends it to the person's address.
+func TestPeopleInviteByMail(t *testing.T) {
+	anna := mailtest.NewBox(t)
+	dir := t.TempDir()
+	smtpHost, smtpPort, _ := net.SplitHostPort(anna.SMTPAddr)
+	plan := filepath.Join(dir, "plan.yaml")
+	writeFile(t, plan, `organisation: Comune di Prova
+year: 2024
+directorates: [{code: "I", name: Bilancio}]
+services: [{name: Contabilità, directorate: "I"}]
+people:
+  - {id: anna, name: Anna Rossi, email: `+anna.Address+`, language: en}
+  - {id: bruno, name: Bruno Verdi}
+objectives:
+  - {id: I-01, title: Bilancio, directorate: "I", service: Contabilità, staff: [anna, bruno]}
+`)
+	cfg := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfg, "organisation: prova\nsmtp: {host: "+smtpHost+", port: "+smtpPort+", security: none, from: \"Sollecito <sollecito@"+anna.Domain+">\"}\n")
+	base := []string{"--data-dir", dir, "--config", cfg, "--plan", plan, "people", "invite"}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"by mail", []string{"anna", "--bot", "SollecitoBot", "--mail"}, 0, "Inviato per e-mail a " + anna.Address},
+		{"no address", []string{"bruno", "--bot", "SollecitoBot", "--mail"}, 1, "bruno non ha un indirizzo e-mail"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runAt(t, time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC), append(append([]string{}, base...), tc.args...)...)
+			if r.code != tc.code || !strings.Contains(r.stdout+r.stderr, tc.want) {
+				t.Fatalf("exit %d, want %d and %q:\n%s%s", r.code, tc.code, tc.want, r.stdout, r.stderr)
+			}
+		})
+	}
+	m := parseMail(t, anna.WaitFor("INBOX", 1, 20*time.Second)[0])
+	subject, _ := m.header.Subject()
+	if subject != "Sollecito: link to Telegram" || !strings.Contains(m.text, "https://t.me/SollecitoBot?start=") || !strings.Contains(m.text, "Hello Anna Rossi") {
+		t.Fatalf("invitation %q:\n%s", subject, m.text)
+	}
+}
