@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"strings"
+	"sync"
 
 	"sollecito/notify"
 	"sollecito/workflow/token"
@@ -43,13 +44,31 @@ type ChannelConfig struct {
 // each carries the reply token in its Reply-To address, its Message-ID and
 // a subject tag, begins with ReplyMarker, is multipart text and HTML, and
 // carries Auto-Submitted and X-Auto-Response-Suppress.
+//
+// Messages handed to Send at the same time (the dispatcher's workers) go
+// out together over one SMTP connection: while one batch is being sent,
+// the next ones wait in a queue and form the following batch.
 type Channel struct {
 	s      *Sender
 	cfg    ChannelConfig
 	tokens TokenFunc
 	log    *slog.Logger
 	domain string
+
+	mu      sync.Mutex // guards queue and sending
+	queue   []*queued
+	sending bool // a goroutine is sending the queue
 }
+
+// queued is one message waiting for its batch.
+type queued struct {
+	ctx  context.Context
+	msg  *Message
+	done chan error // buffered: the sender never blocks on it
+}
+
+// maxBatch bounds the messages sent over one connection at a time.
+const maxBatch = 50
 
 // NewChannel returns the e-mail channel over s. tokens may be nil (no
 // reply tokens: messages cannot be answered).
@@ -74,10 +93,63 @@ func (c *Channel) Send(ctx context.Context, m *notify.Message) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := c.s.Send(ctx, []*Message{msg})[0]; err != nil {
-		return "", err
+	q := &queued{ctx: ctx, msg: msg, done: make(chan error, 1)}
+	c.mu.Lock()
+	c.queue = append(c.queue, q)
+	start := !c.sending
+	c.sending = true
+	c.mu.Unlock()
+	if start {
+		go c.sendQueue()
 	}
-	return msg.MessageID, nil
+	select {
+	case err := <-q.done:
+		if err != nil {
+			return "", err
+		}
+		return msg.MessageID, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// sendQueue sends the queue batch after batch until it is empty, then
+// ends.
+func (c *Channel) sendQueue() {
+	for {
+		c.mu.Lock()
+		n := min(len(c.queue), maxBatch)
+		batch := c.queue[:n:n]
+		c.queue = c.queue[n:]
+		if n == 0 {
+			c.sending = false
+			c.queue = nil
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		var live []*queued
+		for _, q := range batch {
+			if err := q.ctx.Err(); err != nil {
+				q.done <- err
+				continue
+			}
+			live = append(live, q)
+		}
+		if len(live) == 0 {
+			continue
+		}
+		msgs := make([]*Message, len(live))
+		for i, q := range live {
+			msgs[i] = q.msg
+		}
+		// The batch shares the first sender's context: the dispatcher's
+		// workers all run under one.
+		errs := c.s.Send(live[0].ctx, msgs)
+		for i, q := range live {
+			q.done <- errs[i]
+		}
+	}
 }
 
 // Message builds the e-mail for m, without sending it.

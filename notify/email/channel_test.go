@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-message/mail"
 
+	"sollecito/bot/imapin/mailtest"
 	"sollecito/notify"
 )
 
@@ -129,5 +132,50 @@ func TestChannelErrors(t *testing.T) {
 	}
 	if _, err := NewChannel(New(Config{}, nil), ChannelConfig{From: "s@x.it", ReplyTo: "s@x.it"}, nil, nil); err == nil {
 		t.Error("a reply form without {token} was accepted")
+	}
+}
+
+// TestChannelBatchesConcurrentSends: the dispatcher's workers hand
+// messages over at the same time; they share connections and all arrive,
+// each once.
+func TestChannelBatchesConcurrentSends(t *testing.T) {
+	env := mailtest.LoadEnv(t)
+	box := mailtest.NewBox(t)
+	s, dials := countingSender(serverConfig(t, env.SMTPAddr, SecuritySTARTTLS, true), nil)
+	ch, err := NewChannel(s, ChannelConfig{From: "Sollecito <sollecito@" + env.Domain + ">"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 12
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	ids := make([]string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ids[i], errs[i] = ch.Send(context.Background(), &notify.Message{Key: fmt.Sprintf("k%d", i), Name: "Anna", Email: box.Address,
+				Subject: fmt.Sprintf("messaggio %d", i), Text: "testo"})
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i, err := range errs {
+		if err != nil || ids[i] == "" || seen[ids[i]] {
+			t.Errorf("message %d: id %q, %v", i, ids[i], err)
+		}
+		seen[ids[i]] = true
+	}
+	if got := len(box.WaitFor("INBOX", n, 15*time.Second)); got != n {
+		t.Errorf("received %d messages, want %d", got, n)
+	}
+	if d := dials.Load(); d >= n {
+		t.Errorf("%d connections for %d concurrent messages: nothing was batched", d, n)
+	}
+	// A cancelled sender gets its context's error, and the queue goes on.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ch.Send(ctx, &notify.Message{Key: "late", Email: box.Address, Subject: "x", Text: "y"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled send: %v", err)
 	}
 }
