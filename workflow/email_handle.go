@@ -117,8 +117,18 @@ func (e *Engine) applyValues(ctx context.Context, tx *store.Store, snap *Snapsho
 	lang := langOf(p.sender.Language)
 	en := lang == "en"
 	var b strings.Builder
-	b.WriteString(pick(en, "Valori registrati:\n", "Values recorded:\n"))
+	b.WriteString(pick(en, "Registrato:\n", "Recorded:\n"))
 	for _, a := range p.values {
+		if a.phase != nil {
+			if err := tx.CloseItems(ctx, snap.Org(), []string{a.phase.Key}, store.StateDone, store.Millis(now), a.doneOn.String(), 0); err != nil {
+				return err
+			}
+			if err := tx.Audit(ctx, snap.Org(), now, p.sender.ID, "phase.done", a.phase.Key, a.doneOn.String()+" via "+ChannelEmail); err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, pick(en, "\n%s – %s\n  Conclusa il %s.\n", "\n%s – %s\n  Done on %s.\n"), a.phase.Code, a.phase.Title, a.doneOn.Italian())
+			continue
+		}
 		row := storedValue(snap.Org(), a.ref.ID, a.period.String(), a.v)
 		row.ByPerson, row.Channel, row.SourceRef, row.ReceivedAt = p.sender.ID, ChannelEmail, p.key, store.Millis(now)
 		saved, err := tx.AddValue(ctx, row)

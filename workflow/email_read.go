@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
 	"sollecito/bot/mailread"
 	"sollecito/store"
+	"sollecito/workflow/calendar"
 	"sollecito/workflow/token"
 	"sollecito/workflow/value"
 )
@@ -53,6 +55,7 @@ type ValueReading struct {
 	Value     any    `json:"value"`
 	Unit      string `json:"unit"`
 	Indicator string `json:"indicator,omitempty"`
+	Phase     string `json:"phase,omitempty"`
 	Period    string `json:"period,omitempty"`
 	Note      string `json:"note,omitempty"`
 }
@@ -62,11 +65,14 @@ type text struct{ it, en string }
 
 func (t text) in(lang string) string { return pick(lang == "en", t.it, t.en) }
 
-// accepted is a value ready to store.
+// accepted is a value ready to store, or a phase to mark done.
 type accepted struct {
 	ref    *IndicatorRef
 	period Period
 	v      value.Value
+
+	phase  *PersonItem
+	doneOn calendar.Date
 }
 
 // mailPlan is a mail read and checked against the plan and the store:
@@ -277,7 +283,10 @@ func (e *Engine) readValues(ctx context.Context, snap *Snapshot, p *mailPlan) er
 		if prob != nil {
 			p.problems = append(p.problems, *prob)
 		}
-		if acc != nil {
+		if acc != nil && acc.phase != nil {
+			vr.Phase, vr.Period, vr.Value = acc.phase.Code, acc.phase.Period, acc.doneOn.Italian()
+			p.values = append(p.values, *acc)
+		} else if acc != nil {
 			vr.Indicator, vr.Period = acc.ref.ID, acc.period.String()
 			vr.Value, vr.Note = jsonValue(acc.v), acc.v.Note
 			if !acc.v.NA {
@@ -319,6 +328,8 @@ func (e *Engine) resolveLine(ctx context.Context, snap *Snapshot, p *mailPlan, l
 				"Non è chiaro a quale indicatore si riferisca il valore: scrivi una riga per ciascuno nella forma CODICE: valore (es. I-01.1: 92,5%).",
 				"It is not clear which indicator the value is for: write one line for each as CODE: value (e.g. I-01.1: 92.5%)."}
 		}
+	} else if phaseCodeRE.MatchString(l.Ref) {
+		return e.resolvePhase(snap, l, mine)
 	} else {
 		period := ""
 		for _, c := range p.tokenItems() {
@@ -377,8 +388,8 @@ func closedText(id, period string) *text {
 func unknownCode(snap *Snapshot, ref string, mine []PersonItem) *text {
 	var codes []string
 	for _, it := range mine {
-		if it.Kind == KindIndicator && !slices.Contains(codes, it.IndicatorID) {
-			codes = append(codes, it.IndicatorID)
+		if !slices.Contains(codes, it.Code) {
+			codes = append(codes, it.Code)
 		}
 	}
 	list := strings.Join(codes, ", ")
@@ -420,4 +431,41 @@ func (e *Engine) InspectMail(ctx context.Context, raw []byte, lang string) (Mail
 		return MailReading{}, err
 	}
 	return p.reading, nil
+}
+
+// doneRE reads "fatto", "conclusa il 12/07/2024", "done on 12/07/2024".
+var doneRE = regexp.MustCompile(`(?i)^\s*(fatt[oa]|conclus[oa]|complet\p{L}*|terminat[oa]|eseguit[oa]|s[iì]|done|yes|finished)\b[\s,.:-]*(?:(?:il|in data|on)\s+)?(.*)$`)
+
+// resolvePhase finds the sender's phase named by l.Ref and reads when it
+// was done (today unless a date follows).
+func (e *Engine) resolvePhase(snap *Snapshot, l value.Line, mine []PersonItem) (*accepted, *text) {
+	var it *PersonItem
+	for i := range mine {
+		if mine[i].Kind == KindPhase && strings.EqualFold(mine[i].Code, l.Ref) && (it == nil || mine[i].Open() && !it.Open()) {
+			it = &mine[i]
+		}
+	}
+	if it == nil {
+		return nil, unknownCode(snap, l.Ref, mine)
+	}
+	today := snap.Cal.Today(e.now())
+	raw := strings.TrimSpace(l.Raw)
+	on, ok := today, false
+	if m := doneRE.FindStringSubmatch(raw); m != nil {
+		ok = true
+		if d, _, dok := value.ParseItalianDate(strings.TrimSpace(m[2])); dok {
+			on = d
+		}
+	} else if d, _, dok := value.ParseItalianDate(raw); dok {
+		on, ok = d, true
+	}
+	if !ok {
+		return nil, &text{
+			fmt.Sprintf("%s: per segnalare che la fase è conclusa scrivi %s: fatto, con la data se non è oggi (es. %s: fatto il %s).", l.Ref, l.Ref, l.Ref, today.Italian()),
+			fmt.Sprintf("%s: to report the phase as done write %s: done, with the date if not today (e.g. %s: done on %s).", l.Ref, l.Ref, l.Ref, today.Italian())}
+	}
+	if on.After(today) {
+		return nil, &text{l.Ref + ": la data di conclusione non può essere nel futuro", l.Ref + ": the completion date cannot be in the future"}
+	}
+	return &accepted{phase: it, doneOn: on}, nil
 }

@@ -308,3 +308,56 @@ func TestReminderCarriesTheTokenThreeWays(t *testing.T) {
 		t.Errorf("retry changed the Message-ID: %s then %s", rem.MessageID, again.MessageID)
 	}
 }
+
+func TestHandleMailPartlyAcceptedAndPhases(t *testing.T) {
+	tests := []struct {
+		name     string
+		body     string
+		outcome  string
+		kind     string
+		want     []string
+		values   int
+		phaseKey string
+		doneOn   string
+	}{
+		{"an unknown code beside a good one", "I-01.1: 28\nI-01.9: 4", store.MailAccepted, workflow.OutboxReceipt,
+			[]string{"I-01.1 – Tempi di pagamento", "28 giorni", "Non registrato:", "I-01.9: codice sconosciuto", "I tuoi indicatori: I-01.1, I-01.2"}, 1, "", ""},
+		{"a phase done on a date", "I-01/2: fatto il 15/07/2024", store.MailAccepted, workflow.OutboxReceipt,
+			[]string{"I-01/2 – Salvaguardia degli equilibri", "Conclusa il 15/07/2024"}, 0, "ph:I-01:2:2024", "2024-07-15"},
+		{"a phase done today, with a value", "I-01/2: done\nI-01.2: 93%", store.MailAccepted, workflow.OutboxReceipt,
+			[]string{"Conclusa il 17/07/2024", "93%"}, 1, "ph:I-01:2:2024", "2024-07-17"},
+		{"a phase done in the future", "I-01/2: fatto il 20/08/2024", store.MailRejected, workflow.OutboxReply,
+			[]string{"I-01/2: la data di conclusione non può essere nel futuro"}, 0, "", ""},
+		{"a phase answered with a number", "I-01/2: 4", store.MailRejected, workflow.OutboxReply,
+			[]string{"I-01/2: fatto"}, 0, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			e := newMailEnv(t, at(2024, 7, 17, 9, 30))
+			rem := e.reminder("anna")
+			r, err := e.eng.HandleMail(ctx, mailFrom("anna@example.org", rem.ReplyTo, "Re: x", "p1@x", rem.MessageID, tc.body), workflow.MailSource{}, workflow.MailOptions{})
+			if err != nil || r.Outcome != tc.outcome {
+				t.Fatalf("reading %+v, %v; want outcome %s", r, err, tc.outcome)
+			}
+			ans := e.answers()
+			if len(ans) != 1 || ans[0].row.Kind != tc.kind {
+				t.Fatalf("answers %+v, want one %s", ans, tc.kind)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(ans[0].p.Text, w) {
+					t.Errorf("answer lacks %q:\n%s", w, ans[0].p.Text)
+				}
+			}
+			if vals, _ := e.st.AllValues(ctx, store.ValueFilter{Org: "prova"}); len(vals) != tc.values {
+				t.Errorf("%d values stored, want %d", len(vals), tc.values)
+			}
+			if tc.phaseKey != "" {
+				it, err := e.st.GetItem(ctx, "prova", tc.phaseKey)
+				if err != nil || it.State != store.StateDone || it.DoneOn != tc.doneOn {
+					t.Errorf("phase item %+v, %v; want done on %s", it, err, tc.doneOn)
+				}
+			}
+		})
+	}
+}
