@@ -26,6 +26,8 @@ func TestReplyLines(t *testing.T) {
 		{"a note does not jump over other lines", "2.1.3: 31\nciao\nNota: x", []value.Line{{Ref: "2.1.3", Raw: "31"}}, nil},
 		{"letter codes through the shared grammar", "I-01.1: 92,5%", []value.Line{{Ref: "I-01.1", Raw: "92,5%"}}, nil},
 		{"a time is not a code", "12:30", []value.Line{{Raw: "12:30"}}, nil},
+		{"an unknown code beside a known one", "2.1.3: 5\nZ-9: 4\nTel: 0341 1234", []value.Line{{Ref: "2.1.3", Raw: "5"}, {Ref: "Z-9", Raw: "4"}}, nil},
+		{"a phase", "I-01/2: fatto il 15/07/2024", []value.Line{{Ref: "I-01/2", Raw: "fatto il 15/07/2024"}}, nil},
 		{"value, closing and name left out", "28,5\n\nCordiali saluti\nMario Rossi", []value.Line{{Raw: "28,5"}}, nil},
 		{"greeting above the value", "Buongiorno,\n92%\n\nSaluti", []value.Line{{Raw: "92%"}}, nil},
 		{"later note paragraph kept", "13,2\n\nNota: comprende la formazione\n\nDavide", []value.Line{{Raw: "13,2\nNota: comprende la formazione"}}, nil},
