@@ -12,7 +12,8 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// migrationMail is schema version 4: what the e-mail reader remembers.
+// migrationMail is schema version 4: what the e-mail reader remembers,
+// and a trigger that clears a failing address once the plan corrects it.
 // It is registered from here (init below) to keep the e-mail tables beside
 // their code; migrations are sorted by version before any runs.
 var migrationMail = migration{4, "e-mail: processed mails, IMAP failures, reply limits", `
@@ -45,6 +46,7 @@ CREATE TABLE mail_replies (
 	sent_at INTEGER NOT NULL
 );
 CREATE INDEX mail_replies_sender ON mail_replies (org, sender, sent_at);
+CREATE TRIGGER people_email_corrected AFTER UPDATE OF email ON people WHEN NEW.email <> OLD.email AND NEW.email_failing BEGIN UPDATE people SET email_failing = FALSE WHERE org = NEW.org AND id = NEW.id; END;
 `}
 
 func init() {

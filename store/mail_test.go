@@ -119,3 +119,36 @@ func TestMailStateCountsPerMailbox(t *testing.T) {
 		})
 	}
 }
+
+func TestCorrectedAddressIsNoLongerFailing(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t, Options{})
+	snap := snapshot("I-01.1")
+	snap.People[0].Email = "m.rossi@old.example"
+	if _, err := s.SyncPlan(ctx, snap, t0); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		email   string
+		failing bool
+	}{
+		{"plan reloaded, same address", "m.rossi@old.example", true},
+		{"address corrected", "m.rossi@new.example", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := s.SetEmailFailing(ctx, "lecco", "rossi", true); err != nil {
+				t.Fatal(err)
+			}
+			snap.People[0].Email = tc.email
+			if _, err := s.SyncPlan(ctx, snap, t0); err != nil {
+				t.Fatal(err)
+			}
+			p, _ := s.GetPerson(ctx, "lecco", "rossi")
+			if p.EmailFailing != tc.failing {
+				t.Errorf("failing %v, want %v", p.EmailFailing, tc.failing)
+			}
+		})
+	}
+}
