@@ -136,7 +136,7 @@ func Load(opt Options) (*Loaded, error) {
 		if !filepath.IsAbs(pf) && planPath != "" {
 			pf = filepath.Join(filepath.Dir(planPath), pf)
 		}
-		people, c, ps := loadPeople(pf, &probs)
+		people, c, ps := loadPeople(pf, planPath == "", &probs)
 		probs = append(probs, ps...)
 		pc.people, pc.peopleIndex = c, len(people)
 		l.Plan.People = append(people, l.Plan.People...)
@@ -180,8 +180,16 @@ type peopleFile struct {
 	People []Person `yaml:"people"`
 }
 
-func loadPeople(path string, out *Problems) ([]Person, collector, Problems) {
-	data, err := os.ReadFile(path)
+func loadPeople(path string, embedded bool, out *Problems) ([]Person, collector, Problems) {
+	var data []byte
+	var err error
+	if embedded {
+		// The built-in plan's people file is built in too.
+		path = "embedded/" + path
+		data, err = Embedded.ReadFile(path)
+	} else {
+		data, err = os.ReadFile(path)
+	}
 	if err != nil {
 		msg := fmt.Sprintf("impossibile leggere il file delle persone: %v", errNoSecret(err))
 		return nil, collector{file: path, lines: lineIndex{}, out: out}, Problems{{File: path, It: msg, En: "cannot read the people file: " + errNoSecret(err).Error()}}

@@ -35,6 +35,35 @@ func TestEmbeddedDefaultsLoad(t *testing.T) {
 	}
 }
 
+// TestEmbeddedPlanIsTheShippedLeccoPlan: `sollecito run` with no plan
+// watches the whole Lecco 2024 plan of examples/lecco-2024.
+func TestEmbeddedPlanIsTheShippedLeccoPlan(t *testing.T) {
+	for _, f := range []string{"plan.yaml", "people.yaml"} {
+		shipped, err := os.ReadFile("../examples/lecco-2024/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		embedded, err := config.Embedded.ReadFile("embedded/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(shipped) != string(embedded) {
+			t.Errorf("config/embedded/%s differs from examples/lecco-2024/%s: copy it again", f, f)
+		}
+	}
+	l, err := config.Load(config.Options{LookupEnv: noEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	indicators := 0
+	for _, o := range l.Plan.Objectives {
+		indicators += len(o.Indicators)
+	}
+	if len(l.Plan.Objectives) != 100 || indicators != 290 {
+		t.Fatalf("embedded plan: %d objectives, %d indicators; want 100 and 290", len(l.Plan.Objectives), indicators)
+	}
+}
+
 func TestGoodFilesLoadNormalised(t *testing.T) {
 	l, err := config.Load(config.Options{ConfigPath: td + "good/config.yaml", PlanPath: td + "good/plan.yaml", LookupEnv: noEnv})
 	if err != nil {

@@ -42,11 +42,7 @@ type Item struct {
 
 // Items returns every item of org, by key.
 func (s *Store) Items(ctx context.Context, org string) ([]Item, error) {
-	var out []Item
-	if err := s.q(ctx).Where("org = ?", org).Order("key").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("read items: %w", err)
-	}
-	return out, nil
+	return s.queryItems(ctx, "org = ? ORDER BY key", org)
 }
 
 // GetItem returns one item.
@@ -61,9 +57,9 @@ func (s *Store) ItemsByKeys(ctx context.Context, org string, keys []string) ([]I
 	var out []Item
 	for start := 0; start < len(keys); start += 500 {
 		end := min(start+500, len(keys))
-		var part []Item
-		if err := s.q(ctx).Where("org = ? AND key IN ?", org, keys[start:end]).Find(&part).Error; err != nil {
-			return nil, fmt.Errorf("read items: %w", err)
+		part, err := s.queryItems(ctx, "org = ? AND key IN ?", org, keys[start:end])
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, part...)
 	}
@@ -88,13 +84,7 @@ func (s *Store) SaveItems(ctx context.Context, items []Item) error {
 
 // DueItems returns up to limit items whose next action is at or before now.
 func (s *Store) DueItems(ctx context.Context, org string, nowMillis int64, limit int) ([]Item, error) {
-	var out []Item
-	err := s.q(ctx).Where("org = ? AND next_action_at > 0 AND next_action_at <= ?", org, nowMillis).
-		Order("next_action_at, key").Limit(limit).Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("read due items: %w", err)
-	}
-	return out, nil
+	return s.queryItems(ctx, "org = ? AND next_action_at > 0 AND next_action_at <= ? ORDER BY next_action_at, key LIMIT ?", org, nowMillis, limit)
 }
 
 // NextItemAction returns the earliest next action of org's items (0: none).
@@ -131,4 +121,16 @@ func (s *Store) CloseItems(ctx context.Context, org string, keys []string, state
 		return fmt.Errorf("update items: %w", err)
 	}
 	return nil
+}
+
+// ItemsInStates returns the items of org in any of the given states.
+func (s *Store) ItemsInStates(ctx context.Context, org string, states ...string) ([]Item, error) {
+	return s.queryItems(ctx, "org = ? AND state IN ? ORDER BY key", org, states)
+}
+
+// LateOrAwaitingItems returns the items that are late on day (open,
+// tracked, due before it) or still waiting for an event date.
+func (s *Store) LateOrAwaitingItems(ctx context.Context, org, dayISO string) ([]Item, error) {
+	return s.queryItems(ctx, "org = ? AND (state = ? OR (state = ? AND tracked AND due <> '' AND due < ?)) ORDER BY key",
+		org, StateAwaitingEvent, StateOpen, dayISO)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Outbox statuses.
@@ -59,13 +58,15 @@ func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, err
 	if len(rows) == 0 {
 		return rows, nil
 	}
-	for i := range rows {
-		rows[i].ID = 0
-		if rows[i].Status == "" {
-			rows[i].Status = OutboxPending
+	cols := []string{"org", "key", "person_id", "channel", "kind", "payload", "status", "attempts", "next_attempt_at", "lease_until", "last_error", "created_at", "sent_at", "external_id"}
+	err := s.insertMany(ctx, "outbox", cols, len(rows), func(i int) []any {
+		r := &rows[i]
+		if r.Status == "" {
+			r.Status = OutboxPending
 		}
-	}
-	if err := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 300).Error; err != nil {
+		return []any{r.Org, r.Key, r.PersonID, r.Channel, r.Kind, r.Payload, r.Status, r.Attempts, r.NextAttemptAt, r.LeaseUntil, r.LastError, r.CreatedAt, r.SentAt, r.ExternalID}
+	}, "ON CONFLICT (org, key) DO NOTHING")
+	if err != nil {
 		return nil, fmt.Errorf("enqueue: %w", err)
 	}
 	// Read the ids back by key: with DO NOTHING, returned ids need not line
@@ -99,10 +100,11 @@ func (s *Store) AddNotifications(ctx context.Context, ns []Notification) error {
 	if len(ns) == 0 {
 		return nil
 	}
-	if err := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(ns, 1000).Error; err != nil {
-		return fmt.Errorf("record notifications: %w", err)
-	}
-	return nil
+	cols := []string{"org", "item_key", "step", "recipient", "channel", "outbox_id", "created_at"}
+	return s.insertMany(ctx, "notifications", cols, len(ns), func(i int) []any {
+		n := ns[i]
+		return []any{n.Org, n.ItemKey, n.Step, n.Recipient, n.Channel, n.OutboxID, n.CreatedAt}
+	}, "ON CONFLICT DO NOTHING")
 }
 
 // claimable selects rows a dispatcher may take at now: pending and due, or
@@ -122,16 +124,40 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 		if err := claimable(tx.q(ctx), ms).Order("next_attempt_at, id").Limit(limit).Find(&cand).Error; err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
+		if len(cand) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(cand))
+		for i, r := range cand {
+			ids[i] = r.ID
+		}
+		res := claimable(tx.q(ctx).Model(&OutboxRow{}).Where("id IN ?", ids), ms).
+			Updates(map[string]any{"status": OutboxSending, "lease_until": ms + lease.Milliseconds(), "attempts": gorm.Expr("attempts + 1")})
+		if res.Error != nil {
+			return fmt.Errorf("claim outbox rows: %w", res.Error)
+		}
+		if int(res.RowsAffected) != len(cand) {
+			// Another dispatcher took some: keep only what is ours now.
+			var mine []int64
+			if err := tx.q(ctx).Model(&OutboxRow{}).Where("id IN ? AND status = ? AND lease_until = ?", ids, OutboxSending, ms+lease.Milliseconds()).
+				Pluck("id", &mine).Error; err != nil {
+				return fmt.Errorf("claim outbox rows: %w", err)
+			}
+			keep := map[int64]bool{}
+			for _, id := range mine {
+				keep[id] = true
+			}
+			kept := cand[:0]
+			for _, r := range cand {
+				if keep[r.ID] {
+					kept = append(kept, r)
+				}
+			}
+			cand = kept
+		}
 		for _, r := range cand {
-			res := claimable(tx.q(ctx).Model(&OutboxRow{}).Where("id = ?", r.ID), ms).
-				Updates(map[string]any{"status": OutboxSending, "lease_until": ms + lease.Milliseconds(), "attempts": gorm.Expr("attempts + 1")})
-			if res.Error != nil {
-				return fmt.Errorf("claim outbox row: %w", res.Error)
-			}
-			if res.RowsAffected == 1 {
-				r.Status, r.LeaseUntil, r.Attempts = OutboxSending, ms+lease.Milliseconds(), r.Attempts+1
-				out = append(out, r)
-			}
+			r.Status, r.LeaseUntil, r.Attempts = OutboxSending, ms+lease.Milliseconds(), r.Attempts+1
+			out = append(out, r)
 		}
 		return nil
 	})

@@ -206,3 +206,17 @@ func (s *Store) Objectives(ctx context.Context, org string) ([]Objective, error)
 	err := s.q(ctx).Where("org = ? AND active", org).Order("id").Find(&out).Error
 	return out, err
 }
+
+// PeopleByIDs returns the people of org with the given ids.
+func (s *Store) PeopleByIDs(ctx context.Context, org string, ids []string) ([]Person, error) {
+	var out []Person
+	for start := 0; start < len(ids); start += 500 {
+		end := min(start+500, len(ids))
+		var part []Person
+		if err := s.q(ctx).Where("org = ? AND id IN ?", org, ids[start:end]).Find(&part).Error; err != nil {
+			return nil, fmt.Errorf("read people: %w", err)
+		}
+		out = append(out, part...)
+	}
+	return out, nil
+}

@@ -30,19 +30,24 @@ type NotePayload struct {
 // dropped, and nil is returned when nothing is left.
 func (e *Engine) Compose(ctx context.Context, row store.OutboxRow) (*notify.Message, error) {
 	snap := e.Snapshot()
-	person, err := e.st.GetPerson(ctx, row.Org, row.PersonID)
-	if err != nil {
-		return nil, fmt.Errorf("recipient %s: %w", row.PersonID, err)
+	var m *notify.Message
+	if p, ok := snap.Person(row.PersonID); ok {
+		// The plan in force has the person: no database round trip.
+		m = &notify.Message{PersonID: p.ID, Name: p.Name, Email: p.Email, Lang: p.Lang()}
+	} else {
+		person, err := e.st.GetPerson(ctx, row.Org, row.PersonID)
+		if err != nil {
+			return nil, fmt.Errorf("recipient %s: %w", row.PersonID, err)
+		}
+		m = &notify.Message{PersonID: person.ID, Name: person.Name, Email: person.Email, Lang: langOf(person.Language)}
 	}
-	m := &notify.Message{PersonID: person.ID, Name: person.Name, Email: person.Email, Lang: langOf(person.Language)}
 	if row.Channel == ChanTelegram {
-		b, err := e.st.Bindings(ctx, row.Org)
+		bind, err := e.st.Binding(ctx, row.Org, row.PersonID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errors.New("nessun collegamento Telegram attivo")
+		}
 		if err != nil {
 			return nil, err
-		}
-		bind, ok := b[person.ID]
-		if !ok {
-			return nil, errors.New("nessun collegamento Telegram attivo")
 		}
 		m.ChatID = bind.ChatID
 	}
@@ -84,9 +89,21 @@ func (e *Engine) composeBatch(ctx context.Context, snap *Snapshot, row store.Out
 	for _, it := range items {
 		byKey[it.Key] = it
 	}
-	rc, err := e.recipientContext(ctx, snap, e.now())
+	// Only escalation lines name other people (assignees, who is away):
+	// read those, and only when there are some.
+	var ids []string
+	for _, en := range p.Entries {
+		if en.Kind == "escalation" {
+			ids = append(ids, strings.Split(byKey[en.Item].Assignees, ",")...)
+		}
+	}
+	people, err := e.st.PeopleByIDs(ctx, row.Org, dedupe(ids))
 	if err != nil {
 		return nil, err
+	}
+	rc := &recipientContext{today: snap.Cal.Today(e.now()), people: make(map[string]store.Person, len(people))}
+	for _, p := range people {
+		rc.people[p.ID] = p
 	}
 	b := notify.Batch{Lang: m.Lang, Name: m.Name, Org: snap.Plan().Organisation}
 	seen := map[string]bool{}

@@ -272,10 +272,14 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 		for _, a := range strings.Split(it.Assignees, ",") {
 			involved[a] = true
 		}
+		awaiting := it.State == store.StateAwaitingEvent
+		if !awaiting && (it.State != store.StateOpen || !it.Tracked || it.Due >= v.todayISO) {
+			continue // neither late nor waiting: nothing to say, nothing to render
+		}
 		l := snap.line(it, lang, v.rc)
 		people, _ := snap.peopleLine(it, lang, v.rc)
 		switch {
-		case it.State == store.StateAwaitingEvent:
+		case awaiting:
 			s := get(o.Directorate, o.Service)
 			s.Awaiting = append(s.Awaiting, notify.DigestItem{Code: l.Code, Title: l.Title, Period: it.Rule, Event: it.Period, People: people})
 		case it.State == store.StateOpen && it.Tracked && l.DaysLate > 0:
@@ -343,6 +347,7 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 // planView is the plan's state read once: items, latest values received
 // recently, people and channels.
 type planView struct {
+	todayISO    string
 	items       []store.Item
 	received    []store.Value // latest revision per indicator and period received in the look-back window
 	rc          *recipientContext
@@ -353,7 +358,9 @@ type planView struct {
 // latest value of each indicator and period received in the last year.
 func (e *Engine) planView(ctx context.Context, snap *Snapshot, now time.Time) (*planView, error) {
 	org := snap.Org()
-	items, err := e.st.Items(ctx, org)
+	// Only late and awaiting items are read: a large plan has tens of
+	// thousands of others with nothing to say.
+	items, err := e.st.LateOrAwaitingItems(ctx, org, snap.Cal.Today(now).String())
 	if err != nil {
 		return nil, err
 	}
@@ -374,7 +381,7 @@ func (e *Engine) planView(ctx context.Context, snap *Snapshot, now time.Time) (*
 		}
 		latest = append(latest, v)
 	}
-	v := &planView{received: latest, rc: rc}
+	v := &planView{received: latest, rc: rc, todayISO: rc.today.String()}
 	pos := snap.itemOrder()
 	for _, it := range items {
 		if it.State != store.StateRemoved {

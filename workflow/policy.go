@@ -102,6 +102,9 @@ func (p *Policy) OverdueSince(due calendar.Date) calendar.Date {
 
 // DaysLate returns the working days of lateness on day (0 when not late).
 func (p *Policy) DaysLate(due, day calendar.Date) int {
+	if due.IsZero() || !day.After(due) {
+		return 0 // awaiting an event, or not late
+	}
 	return p.cal.WorkingDaysBetween(p.overdueBase(due), day)
 }
 

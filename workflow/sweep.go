@@ -85,15 +85,15 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	type target struct{ person, channel string }
 	groups := map[target][]Entry{}
 	var notes []store.Notification
-	advances := make([]advance, 0, len(items))
+	advances := make([]store.Advance, 0, len(items))
 	for _, it := range items {
 		due, _ := calendar.ParseDate(it.Due)
 		after := store.FromMillis(it.SweptUntil)
 		steps := snap.Policy.Steps(due, after, now)
 		next, ok := snap.Policy.Next(due, now)
-		adv := advance{key: it.Key, old: it.SweptUntil, swept: store.Millis(now)}
+		adv := store.Advance{Key: it.Key, Old: it.SweptUntil, Swept: store.Millis(now)}
 		if ok {
-			adv.next = store.Millis(next)
+			adv.Next = store.Millis(next)
 		}
 		advances = append(advances, adv)
 		for _, st := range catchUp(steps, today) {
@@ -107,15 +107,9 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		}
 	}
 	err = e.st.Tx(ctx, func(tx *store.Store) error {
-		lost := map[string]bool{}
-		for _, a := range advances {
-			won, err := tx.AdvanceItem(ctx, org, a.key, a.old, a.swept, a.next)
-			if err != nil {
-				return err
-			}
-			if !won {
-				lost[a.key] = true // another sweeper took it
-			}
+		lost, err := tx.AdvanceItems(ctx, org, advances) // lost: another sweeper took them
+		if err != nil {
+			return err
 		}
 		if err := e.at("sweep:items-advanced"); err != nil {
 			return err
@@ -146,7 +140,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 				PersonID: t.person, Channel: t.channel, Kind: OutboxBatch, Payload: string(payload),
 				NextAttemptAt: store.Millis(now), CreatedAt: store.Millis(now)})
 		}
-		rows, err := tx.Enqueue(ctx, rows)
+		rows, err = tx.Enqueue(ctx, rows)
 		if err != nil {
 			return err
 		}
@@ -177,11 +171,6 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		e.log.InfoContext(ctx, "sweep", slog.Int("items", res.Items), slog.Int("notifications", res.Notifications), slog.Int("messages", res.Messages))
 	}
 	return res, nil
-}
-
-type advance struct {
-	key              string
-	old, swept, next int64
 }
 
 func stepKindName(k StepKind) string {

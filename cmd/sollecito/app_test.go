@@ -160,16 +160,17 @@ func TestValuesByHandKeepRevisionsAndRefuseNonsense(t *testing.T) {
 
 func TestEventsAndCalendarJSON(t *testing.T) {
 	dir := t.TempDir()
-	r := runCLI(t, "--data-dir", dir, "calendar", "--rule", "entro 60 gg dall'approvazione del Rendiconto", "--event", "rendiconto=29/04/2024", "--format", "json")
+	sample := "../../testdata/sample/plan.yaml"
+	r := runCLI(t, "--data-dir", dir, "--plan", sample, "calendar", "--rule", "entro 60 gg dall'approvazione del Rendiconto", "--event", "rendiconto=29/04/2024", "--format", "json")
 	var dates []struct{ Due, Nominal string }
 	if err := json.Unmarshal([]byte(r.stdout), &dates); err != nil || len(dates) != 1 || dates[0].Due != "2024-06-28" {
 		t.Fatalf("rule dates = %+v (%v) %s", dates, err, r.stderr)
 	}
-	r = runCLI(t, "--data-dir", dir, "event", "set", "rendiconto", "29/04/2024")
+	r = runCLI(t, "--data-dir", dir, "--plan", sample, "event", "set", "rendiconto", "29/04/2024")
 	if r.code != 0 || !strings.Contains(r.stdout, "29/04/2024") {
 		t.Fatalf("event set: %d %s %s", r.code, r.stdout, r.stderr)
 	}
-	r = runCLI(t, "--data-dir", dir, "calendar", "--from", "01/05/2024", "--to", "31/05/2024", "--format", "json")
+	r = runCLI(t, "--data-dir", dir, "--plan", sample, "calendar", "--from", "01/05/2024", "--to", "31/05/2024", "--format", "json")
 	var inst []struct {
 		ID, Kind, Objective, Due, Nominal, Rule, State string
 		Assignees                                      []string
@@ -189,7 +190,7 @@ func TestEventsAndCalendarJSON(t *testing.T) {
 	if !found {
 		t.Fatalf("the rendiconto phase is not due 29/05/2024: %+v", inst)
 	}
-	r = runCLI(t, "--data-dir", dir, "calendar", "--format", "ics")
+	r = runCLI(t, "--data-dir", dir, "--plan", sample, "calendar", "--format", "ics")
 	if !strings.HasPrefix(r.stdout, "BEGIN:VCALENDAR\r\n") || !strings.Contains(r.stdout, "UID:ind:I-01.1:2024-S1@lecco.sollecito\r\n") ||
 		!strings.Contains(r.stdout, "DTSTART;VALUE=DATE:20240731\r\n") {
 		t.Fatalf("ics:\n%s", r.stdout)

@@ -50,9 +50,7 @@ func (a *app) cmdRun(ctx context.Context, args []string) int {
 		return a.runDemo(ctx, l, *demoDay)
 	}
 	log := a.logger(l)
-	for _, w := range l.Warnings {
-		log.Warn("configuration", slog.String("problem", w.Format(a.langCode())))
-	}
+	logWarnings(log, l.Warnings, a.langCode())
 	d, err := a.startDaemon(ctx, l, log)
 	if err != nil {
 		log.Error("start failed", slog.Any("error", err))
@@ -246,4 +244,17 @@ func (d *daemon) current() *config.Loaded {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.loaded
+}
+
+// logWarnings logs configuration warnings; a long list (a freshly imported
+// plan has no contacts yet) is summarised, `sollecito check` lists it all.
+func logWarnings(log *slog.Logger, ws config.Problems, lang string) {
+	const most = 5
+	for i, w := range ws {
+		if i == most {
+			log.Warn("configuration: more warnings", slog.Int("count", len(ws)-most), slog.String("see", "sollecito check"))
+			return
+		}
+		log.Warn("configuration", slog.String("problem", w.Format(lang)))
+	}
 }

@@ -26,7 +26,7 @@ func TestRealProcessSignals(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	plan := filepath.Join(dir, "plan.yaml")
-	embedded, err := os.ReadFile("../../config/embedded/plan.yaml")
+	embedded, err := os.ReadFile("../../testdata/sample/plan.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

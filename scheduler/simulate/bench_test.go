@@ -1,0 +1,130 @@
+package simulate_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sollecito/config"
+	"sollecito/scheduler/simulate"
+)
+
+// largePlan replicates the sample plan's cards into a plan of about
+// indicators indicators and people people: every card keeps its phases
+// (with their deadline phrases) and indicators, and takes three staff from
+// the pool in turn.
+func largePlan(tb testing.TB, dir string, indicators, people int) *config.Loaded {
+	tb.Helper()
+	sample, err := config.Load(config.Options{LookupEnv: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("organisation: Provincia di Prova\nyear: 2024\ndirectorates:\n")
+	for d := 1; d <= 7; d++ {
+		fmt.Fprintf(&b, "  - {code: \"D%d\", name: Direzione %d, dirigente: p%d}\n", d, d, d)
+	}
+	b.WriteString("people:\n")
+	for p := 1; p <= people; p++ {
+		role := ""
+		if p <= 7 {
+			role = ", roles: [responsabile]"
+		}
+		if p == 8 || p == 9 {
+			role = ", roles: [coordinator]"
+		}
+		fmt.Fprintf(&b, "  - {id: p%d, name: Persona %d, email: p%d@example.org%s}\n", p, p, p, role)
+	}
+	b.WriteString("objectives:\n")
+	n, card := 0, 0
+	for n < indicators {
+		for _, o := range sample.Plan.Objectives {
+			card++
+			d := card%7 + 1
+			staff := []string{}
+			for k := 0; k < 3; k++ {
+				staff = append(staff, "p"+strconv.Itoa(10+(card*3+k)%(people-10)))
+			}
+			fmt.Fprintf(&b, "  - id: O%d\n    title: %q\n    directorate: \"D%d\"\n    responsabile: p%d\n    staff: [%s]\n",
+				card, o.Title, d, d, strings.Join(staff, ", "))
+			if len(o.Phases) > 0 {
+				b.WriteString("    phases:\n")
+				for _, ph := range o.Phases {
+					fmt.Fprintf(&b, "      - {n: %d, text: %q, deadline: %q}\n", ph.N, ph.Text, ph.Deadline)
+				}
+			}
+			b.WriteString("    indicators:\n")
+			for i, ind := range o.Indicators {
+				fmt.Fprintf(&b, "      - {id: O%d.%d, description: %q, target: %q, kind: %s}\n", card, i+1, ind.Description, ind.Target, ind.Kind)
+				n++
+			}
+		}
+	}
+	path := filepath.Join(dir, "plan.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("organisation: prova\ntracking_start: 01/01/2024\ndispatch: {console: always}\n"), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	l, err := config.Load(config.Options{PlanPath: path, ConfigPath: cfg, LookupEnv: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return l
+}
+
+// peakRSS reads the process's peak resident set size (Linux).
+func peakRSS() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			f := strings.Fields(line)
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// BenchmarkSimulateYear simulates one year (01/01/2024 to 28/02/2025) of a
+// plan of 30,000 indicators and 3,000 people with the real sweep, outbox
+// and dispatcher over SQLite. docs/benchmarks.md has the results.
+func BenchmarkSimulateYear(b *testing.B) {
+	for _, rate := range []float64{0.7, 0} {
+		b.Run(fmt.Sprintf("answer-rate=%.1f", rate), func(b *testing.B) {
+			l := largePlan(b, b.TempDir(), benchIndicators, benchPeople)
+			loc := l.Location()
+			for i := 0; i < b.N; i++ {
+				dir := b.TempDir()
+				res, err := simulate.Run(context.Background(), simulate.Options{Loaded: l, DBPath: filepath.Join(dir, "sim.db"),
+					From: time.Date(2024, 1, 1, 0, 0, 0, 0, loc), To: time.Date(2025, 2, 28, 23, 0, 0, 0, loc), AnswerRate: rate, Seed: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(len(res.Sent)), "messages")
+				b.ReportMetric(float64(res.Answers), "answers")
+			}
+			b.ReportMetric(peakRSS(), "peak-RSS-MB")
+		})
+	}
+}
+
+// The plan size of the benchmark; smaller values help profiling.
+var benchIndicators, benchPeople = 30000, 3000
+
+func init() {
+	if v, err := strconv.Atoi(os.Getenv("SOLLECITO_BENCH_INDICATORS")); err == nil {
+		benchIndicators = v
+		benchPeople = max(20, v/10)
+	}
+}

@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// The sweep and the dispatcher touch hundreds of thousands of rows in a
+// year of a large plan: their queries are written in plain SQL with
+// multi-row statements and hand scanning, which is several times faster
+// than going through gorm's reflection row by row.
+
+const itemColumns = "org, key, kind, objective_id, indicator_id, phase_n, period, rule, nominal, due, state, assignees, tracked, next_action_at, swept_until, closed_at, done_on"
+
+func (s *Store) queryItems(ctx context.Context, where string, args ...any) ([]Item, error) {
+	rows, err := s.q(ctx).Raw("SELECT "+itemColumns+" FROM items WHERE "+where, args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("read items: %w", err)
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		var it Item
+		if err := rows.Scan(&it.Org, &it.Key, &it.Kind, &it.ObjectiveID, &it.IndicatorID, &it.PhaseN, &it.Period, &it.Rule,
+			&it.Nominal, &it.Due, &it.State, &it.Assignees, &it.Tracked, &it.NextActionAt, &it.SweptUntil, &it.ClosedAt, &it.DoneOn); err != nil {
+			return nil, fmt.Errorf("read items: %w", err)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read items: %w", err)
+	}
+	return out, nil
+}
+
+// Advance is one item's schedule moving on: from swept_until Old to
+// Swept, with its next action at Next (0: none).
+type Advance struct {
+	Key              string
+	Old, Swept, Next int64
+}
+
+// AdvanceItems applies advances with compare-and-set on swept_until and
+// returns the keys that somebody else had already advanced (they must not
+// be acted on). Items sharing a schedule are updated in one statement.
+func (s *Store) AdvanceItems(ctx context.Context, org string, advs []Advance) (map[string]bool, error) {
+	type group struct{ old, swept, next int64 }
+	groups := map[group][]string{}
+	var order []group
+	for _, a := range advs {
+		g := group{a.Old, a.Swept, a.Next}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], a.Key)
+	}
+	lost := map[string]bool{}
+	for _, g := range order {
+		keys := groups[g]
+		for start := 0; start < len(keys); start += 500 {
+			chunk := keys[start:min(start+500, len(keys))]
+			res := s.q(ctx).Exec("UPDATE items SET swept_until = ?, next_action_at = ? WHERE org = ? AND swept_until = ? AND key IN ?",
+				g.swept, g.next, org, g.old, chunk)
+			if res.Error != nil {
+				return nil, fmt.Errorf("advance items: %w", res.Error)
+			}
+			if int(res.RowsAffected) == len(chunk) {
+				continue
+			}
+			// Someone else moved some of them: find out which.
+			var mine []string
+			if err := s.q(ctx).Raw("SELECT key FROM items WHERE org = ? AND swept_until = ? AND next_action_at = ? AND key IN ?",
+				org, g.swept, g.next, chunk).Scan(&mine).Error; err != nil {
+				return nil, fmt.Errorf("advance items: %w", err)
+			}
+			got := map[string]bool{}
+			for _, k := range mine {
+				got[k] = true
+			}
+			for _, k := range chunk {
+				if !got[k] {
+					lost[k] = true
+				}
+			}
+		}
+	}
+	return lost, nil
+}
+
+// insertMany runs a multi-row INSERT of n rows of the given columns,
+// chunked under SQLite's parameter limit. suffix ends each statement
+// ("ON CONFLICT DO NOTHING").
+func (s *Store) insertMany(ctx context.Context, table string, cols []string, n int, row func(i int) []any, suffix string) error {
+	per := max(1, 30000/len(cols))
+	per = min(per, 400)
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		args := make([]any, 0, (end-start)*len(cols))
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteByte(',')
+			}
+			b.WriteString(one)
+			args = append(args, row(i)...)
+		}
+		b.WriteString(" " + suffix)
+		if err := s.q(ctx).Exec(b.String(), args...).Error; err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
