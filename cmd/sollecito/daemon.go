@@ -235,6 +235,9 @@ func (d *daemon) reload(ctx context.Context) {
 	d.loaded = l
 	d.reloads++
 	d.mu.Unlock()
+	if err := d.setupMail(); err != nil {
+		d.log.Error("e-mail settings not applied", slog.Any("error", err))
+	}
 	d.log.Info("reload applied", slog.String("plan", l.PlanFile), slog.Int("objectives", len(l.Plan.Objectives)))
 	applied = true
 	d.nudge()

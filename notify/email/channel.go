@@ -105,7 +105,7 @@ func (c *Channel) Send(ctx context.Context, m *notify.Message) (string, error) {
 	select {
 	case err := <-q.done:
 		if err != nil {
-			return "", err
+			return "", settingsTemporary(err)
 		}
 		return msg.MessageID, nil
 	case <-ctx.Done():
@@ -190,6 +190,32 @@ func (c *Channel) Message(ctx context.Context, m *notify.Message) (*Message, err
 	}
 	msg.Text, msg.HTML = text, htmlBody
 	return msg, nil
+}
+
+// settingError is a failure caused by the settings (a refused login, a
+// refused sender, an impossible setting): the server says "permanent",
+// but the message itself is fine and goes once an administrator fixes
+// the settings, so the dispatcher retries it rather than giving it up.
+type settingError struct{ err *Error }
+
+// Error returns the underlying error's Italian text.
+func (e settingError) Error() string { return e.err.Error() }
+
+// Localize returns the underlying error's text in lang.
+func (e settingError) Localize(lang string) string { return e.err.Localize(lang) }
+
+// Permanent is false: the next attempt may find the settings fixed.
+func (e settingError) Permanent() bool { return false }
+
+// Unwrap returns the *Error.
+func (e settingError) Unwrap() error { return e.err }
+
+func settingsTemporary(err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Permanent() && (e.Kind == KindAuth || e.Kind == KindConfig || e.Kind == KindSender) {
+		return settingError{e}
+	}
+	return err
 }
 
 // textToHTML renders plain text as simple HTML paragraphs.

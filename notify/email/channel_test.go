@@ -179,3 +179,31 @@ func TestChannelBatchesConcurrentSends(t *testing.T) {
 		t.Errorf("cancelled send: %v", err)
 	}
 }
+
+func TestChannelRetriesSettingFailures(t *testing.T) {
+	tests := []struct {
+		name      string
+		err       *Error
+		permanent bool
+	}{
+		{"login refused", &Error{Kind: KindAuth, Code: 535}, false},
+		{"sender refused", &Error{Kind: KindSender, Code: 553}, false},
+		{"impossible setting", &Error{Kind: KindConfig}, false},
+		{"recipient refused", &Error{Kind: KindRecipient, Code: 550}, true},
+		{"message refused", &Error{Kind: KindData, Code: 554}, true},
+		{"server busy", &Error{Kind: KindRecipient, Code: 450}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := settingsTemporary(tc.err)
+			var perm interface{ Permanent() bool }
+			if !errors.As(err, &perm) || perm.Permanent() != tc.permanent {
+				t.Errorf("permanent %v, want %v", perm != nil && perm.Permanent(), tc.permanent)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e != tc.err || err.Error() != tc.err.Error() {
+				t.Errorf("the *Error is lost: %v", err)
+			}
+		})
+	}
+}
