@@ -28,6 +28,10 @@ type MailReading struct {
 	Text      string         `json:"text"`
 	Values    []ValueReading `json:"values"`
 	Errors    []string       `json:"errors"`
+	// Bounce describes a delivery report; Bounced is the person whose
+	// address it marks as failing (a permanent failure of a known address).
+	Bounce  *mailread.Bounce `json:"bounce,omitempty"`
+	Bounced string           `json:"bounced,omitempty"`
 	// Outcome is what handling the mail does: "accepted" (values stored),
 	// "rejected" (the sender is told why nothing was stored), "automatic"
 	// (never answered) or "ignored" (unknown sender: nobody to tell).
@@ -117,9 +121,10 @@ func (e *Engine) readMail(ctx context.Context, raw []byte, lang string) (*mailPl
 	}
 	if m.Automatic {
 		r.Outcome = store.MailAutomatic
+		r.Bounce = m.Bounce
 		if b := m.Bounce; b != nil && b.Permanent {
 			if who, ok := personByEmail(people, b.Recipient); ok {
-				p.bounced = &who
+				p.bounced, r.Bounced = &who, who.ID
 			}
 		}
 		return p, nil

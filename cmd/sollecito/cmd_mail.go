@@ -85,6 +85,13 @@ func (a *app) printReading(r workflow.MailReading) {
 		fmt.Fprintf(w, " (%s)", r.Reason)
 	}
 	fmt.Fprintln(w)
+	if b := r.Bounce; b != nil {
+		fmt.Fprintf(w, "%s %s %s %s", tr("Mancata consegna:", "Bounce:"), b.Recipient, b.Status, b.Action)
+		if r.Bounced != "" {
+			fmt.Fprintf(w, tr(" — l'indirizzo di %s sarà segnato come non funzionante", " — the address of %s will be marked failing"), r.Bounced)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "%s %s %s, %s %s", tr("Riferimento:", "Token:"), tr("trovato", "found"), yes(r.Token.Found), tr("valido", "valid"), yes(r.Token.Valid))
 	if r.Token.Valid {
 		fmt.Fprintf(w, " — %s %s, %s %s (%s)", tr("persona", "person"), r.Token.Person, tr("voci", "items"), strings.Join(r.Token.Items, ", "), r.Token.Where)

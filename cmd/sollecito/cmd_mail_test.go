@@ -53,6 +53,7 @@ type inspectWant struct {
 		Unit  string `json:"unit"`
 	} `json:"values"`
 	Errors  []string `json:"errors"`
+	Bounced string   `json:"bounced,omitempty"`
 	Outcome string   `json:"outcome"`
 }
 
