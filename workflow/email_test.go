@@ -361,3 +361,39 @@ func TestHandleMailPartlyAcceptedAndPhases(t *testing.T) {
 		})
 	}
 }
+
+func TestHandleMailAnswersInThePersonsLanguage(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	e := &env{t: t, dir: dir, clock: scheduler.NewClock(at(2024, 7, 17, 9, 30)), rec: &recorder{}}
+	e.l = loadTest(t, dir, strings.Replace(testPlan, "email: anna@example.org}", "email: anna@example.org, language: en}", 1), mailConfig)
+	e.open(func(o *workflow.Options) { o.Channels = workflow.ChannelSet{Email: true, Console: "never"} })
+	me := &mailEnv{env: e}
+	var err error
+	me.ch, err = email.NewChannel(email.New(email.Config{Host: "127.0.0.1"}, nil),
+		email.ChannelConfig{From: "Sollecito <sollecito@prova.example>", ReplyTo: "sollecito+{token}@prova.example"},
+		func(ctx context.Context, id int64) (string, error) {
+			tok, _, err := e.eng.ReplyToken(ctx, id)
+			return tok, err
+		}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rem := me.reminder("anna")
+	if !strings.Contains(rem.Subject, "Reminder") || !strings.Contains(rem.Text, "CODE: value") {
+		t.Errorf("reminder not in English: %q\n%s", rem.Subject, rem.Text)
+	}
+	raw := mailFrom("anna@example.org", rem.ReplyTo, "Re: x", "en1@x", rem.MessageID, "I-01.2: 92.5%\nZ-1: 3")
+	if _, err := e.eng.HandleMail(ctx, raw, workflow.MailSource{}, workflow.MailOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ans := me.answers()
+	if len(ans) != 1 {
+		t.Fatalf("answers %+v", ans)
+	}
+	for _, want := range []string{"Hello Anna Rossi", "Recorded:", "Value: 92.5%", "Target: at least 90% – met", "Not recorded:", "Z-1: unknown code", "To send or correct a value"} {
+		if !strings.Contains(ans[0].p.Text, want) {
+			t.Errorf("answer lacks %q:\n%s", want, ans[0].p.Text)
+		}
+	}
+}
