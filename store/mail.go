@@ -26,10 +26,13 @@ CREATE TABLE mail_processed (
 	person_id TEXT NOT NULL DEFAULT '',
 	outcome TEXT NOT NULL,
 	detail TEXT NOT NULL DEFAULT '',
+	items TEXT NOT NULL DEFAULT '',
+	answer_key TEXT NOT NULL DEFAULT '',
 	processed_at INTEGER NOT NULL,
 	PRIMARY KEY (org, dedup_key)
 );
 CREATE INDEX mail_processed_at ON mail_processed (org, processed_at);
+CREATE INDEX mail_processed_answer ON mail_processed (org, answer_key) WHERE answer_key <> '';
 CREATE TABLE mail_failures (
 	mailbox TEXT NOT NULL,
 	uid_validity INTEGER NOT NULL,
@@ -73,6 +76,11 @@ type ProcessedMail struct {
 	PersonID    string
 	Outcome     string
 	Detail      string
+	// Items are the indicator items ("CODE@PERIOD", comma-separated) the
+	// mail gave values for; AnswerKey is the outbox key of the receipt or
+	// answer sent for it, so a reply to that receipt knows its items.
+	Items       string
+	AnswerKey   string
 	ProcessedAt int64
 }
 
@@ -101,6 +109,14 @@ func (s *Store) RecordMail(ctx context.Context, m ProcessedMail) error {
 func (s *Store) Mail(ctx context.Context, org, dedupKey string) (ProcessedMail, error) {
 	var m ProcessedMail
 	err := s.q(ctx).Where("org = ? AND dedup_key = ?", org, dedupKey).Take(&m).Error
+	return m, notFound(err)
+}
+
+// MailByAnswer returns the processed mail whose receipt or answer went
+// out under the outbox key answerKey, or ErrNotFound.
+func (s *Store) MailByAnswer(ctx context.Context, org, answerKey string) (ProcessedMail, error) {
+	var m ProcessedMail
+	err := s.q(ctx).Where("org = ? AND answer_key = ?", org, answerKey).Take(&m).Error
 	return m, notFound(err)
 }
 

@@ -58,6 +58,19 @@ func (e *Engine) HandleMail(ctx context.Context, raw []byte, src MailSource, opt
 	if p.m.Automatic {
 		rec.Detail = p.reading.Reason
 	}
+	var items []string
+	for _, a := range p.values {
+		if a.phase == nil {
+			items = append(items, a.ref.ID+"@"+a.period.String())
+		}
+	}
+	rec.Items = strings.Join(items, ",")
+	switch p.reading.Outcome {
+	case store.MailAccepted:
+		rec.AnswerKey = answerKey("receipt", p.key)
+	case store.MailRejected:
+		rec.AnswerKey = answerKey("reply", p.key)
+	}
 	answered := false
 	err = e.st.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.RecordMail(ctx, rec); err != nil {
@@ -197,6 +210,10 @@ func (e *Engine) answer(ctx context.Context, tx *store.Store, snap *Snapshot, p 
 		}
 	}
 	b.WriteString("\n")
+	if kind == "receipt" && len(p.values) == 1 && p.values[0].phase == nil {
+		b.WriteString(pick(en, "Per correggere il valore rispondi a questa e-mail con il valore giusto sulla prima riga. ",
+			"To correct the value reply to this e-mail with the right value on the first line. "))
+	}
 	b.WriteString(pick(en, "Per inviare o correggere un valore rispondi a questa e-mail con una riga per voce: CODICE: valore (es. I-01.1: 92,5%). Il valore più recente sostituisce il precedente, che resta nello storico.",
 		"To send or correct a value reply to this e-mail with one line per item: CODE: value (e.g. I-01.1: 92.5%). The latest value replaces the earlier one, which stays in the history."))
 	b.WriteString("\n")
@@ -217,8 +234,11 @@ func (e *Engine) answer(ctx context.Context, tx *store.Store, snap *Snapshot, p 
 	if kind == "reply" {
 		outKind = OutboxReply
 	}
-	return e.EnqueueNote(ctx, tx, snap.Org(), "mail:"+kind+":"+hashKey(p.key), p.sender.ID, ch, outKind, np, now)
+	return e.EnqueueNote(ctx, tx, snap.Org(), answerKey(kind, p.key), p.sender.ID, ch, outKind, np, now)
 }
+
+// answerKey is the outbox key of the receipt or reply to a mail.
+func answerKey(kind, dedupKey string) string { return "mail:" + kind + ":" + hashKey(dedupKey) }
 
 // hashKey shortens a Message-ID for outbox keys.
 func hashKey(k string) string {

@@ -234,8 +234,16 @@ func personByID(people []store.Person, id string) (store.Person, bool) {
 }
 
 // tokenItems lists the indicator items ("CODE@PERIOD") a token's outbox
-// message asked its recipient about: reminders and nags of a batch.
+// message spoke of: reminders and nags of a batch, values of a receipt.
 func (e *Engine) tokenItems(ctx context.Context, snap *Snapshot, row store.OutboxRow) []string {
+	if row.Kind == OutboxReceipt {
+		// A receipt speaks of the items its mail gave values for.
+		m, err := e.st.MailByAnswer(ctx, snap.Org(), row.Key)
+		if err != nil || m.Items == "" {
+			return nil
+		}
+		return strings.Split(m.Items, ",")
+	}
 	if row.Kind != OutboxBatch {
 		return nil
 	}

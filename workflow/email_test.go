@@ -397,3 +397,40 @@ func TestHandleMailAnswersInThePersonsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyToReceiptCorrectsTheValue: the receipt of one value can be
+// answered with the right value alone, as it says.
+func TestReplyToReceiptCorrectsTheValue(t *testing.T) {
+	ctx := context.Background()
+	e := newMailEnv(t, at(2024, 7, 17, 9, 30))
+	rem := e.reminder("anna")
+	if _, err := e.eng.HandleMail(ctx, mailFrom("anna@example.org", rem.ReplyTo, "Re: x", "v1@x", rem.MessageID, "I-01.2: 85%"),
+		workflow.MailSource{}, workflow.MailOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ans := e.answers()
+	if len(ans) != 1 || !strings.Contains(ans[0].p.Text, "Per correggere il valore rispondi a questa e-mail con il valore giusto") {
+		t.Fatalf("receipt %+v", ans)
+	}
+	m, err := e.eng.Compose(ctx, ans[0].row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.OutboxID, m.Key = ans[0].row.ID, ans[0].row.Key
+	rc, err := e.ch.Message(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.eng.HandleMail(ctx, mailFrom("anna@example.org", rc.ReplyTo, "Re: "+rc.Subject, "v2@x", rc.MessageID, "88%\n\nAnna"),
+		workflow.MailSource{}, workflow.MailOptions{})
+	if err != nil || r.Outcome != store.MailAccepted || r.Token.Item != "I-01.2@2024-S1" {
+		t.Fatalf("reply to the receipt: %+v, %v", r, err)
+	}
+	hist, _ := e.st.History(ctx, "prova", "I-01.2", "2024-S1")
+	if len(hist) != 2 || *hist[1].Number != 88 {
+		t.Fatalf("history %+v, want 85 then 88", hist)
+	}
+	if ans := e.answers(); len(ans) != 2 || !strings.Contains(ans[1].p.Text, "Revisione 2") {
+		t.Errorf("second receipt %+v", ans)
+	}
+}
