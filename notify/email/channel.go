@@ -86,8 +86,10 @@ func NewChannel(s *Sender, cfg ChannelConfig, tokens TokenFunc, logger *slog.Log
 	return &Channel{s: s, cfg: cfg, tokens: tokens, log: logger, domain: domainOf(from.Address)}, nil
 }
 
-// Send sends m and returns its Message-ID. Errors are *Error (which say
-// whether retrying helps) or a failure to issue the token (temporary).
+// Send sends m and returns its Message-ID. Errors wrap an *Error and say
+// whether retrying helps (Permanent), except a failure to issue the token,
+// which is temporary. A refused login or sender is reported temporary:
+// the settings, not the message, need fixing.
 func (c *Channel) Send(ctx context.Context, m *notify.Message) (string, error) {
 	msg, err := c.Message(ctx, m)
 	if err != nil {
@@ -145,6 +147,7 @@ func (c *Channel) sendQueue() {
 		}
 		// The batch shares the first sender's context: the dispatcher's
 		// workers all run under one.
+		c.log.Debug("mail batch", slog.Int("messages", len(msgs)))
 		errs := c.s.Send(live[0].ctx, msgs)
 		for i, q := range live {
 			q.done <- errs[i]
