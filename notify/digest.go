@@ -38,12 +38,19 @@ type DigestValue struct {
 	Verdict  string // VerdictMet, VerdictOff or VerdictUnknown
 }
 
-// DigestService is what a digest says about one service.
+// DigestListMax is how many entries of each kind a digest lists for one
+// service; the rest are counted ("… e altre 12"), so that a digest stays
+// readable on a phone. `sollecito status` and `report` give everything.
+const DigestListMax = 10
+
+// DigestService is what a digest says about one service. The More* counts
+// are entries beyond DigestListMax, not listed.
 type DigestService struct {
-	Name     string
-	Overdue  []DigestItem
-	Received []DigestValue
-	Awaiting []DigestItem
+	Name                                    string
+	Overdue                                 []DigestItem
+	Received                                []DigestValue
+	Awaiting                                []DigestItem
+	MoreOverdue, MoreReceived, MoreAwaiting int
 }
 
 // DigestDirectorate groups a digest's services under their directorate.
@@ -76,9 +83,9 @@ func (d Digest) Counts() DigestCounts {
 	var c DigestCounts
 	for _, dir := range d.Directorates {
 		for _, s := range dir.Services {
-			c.Overdue += len(s.Overdue)
-			c.Received += len(s.Received)
-			c.Awaiting += len(s.Awaiting)
+			c.Overdue += len(s.Overdue) + s.MoreOverdue
+			c.Received += len(s.Received) + s.MoreReceived
+			c.Awaiting += len(s.Awaiting) + s.MoreAwaiting
 			for _, v := range s.Received {
 				if v.Verdict == VerdictOff {
 					c.OffTarget++
@@ -99,7 +106,7 @@ func (d Digest) Empty() bool {
 
 type digestWords struct {
 	subject, intro, summary, overdue, received, awaiting, away, service, directorate string
-	late, due, people, event, target, by, revision, met, off, footer, none           string
+	late, due, people, event, target, by, revision, met, off, footer, none, more     string
 	nOverdue, nReceived, nOff, nAwaiting                                             [2]string
 }
 
@@ -129,6 +136,7 @@ var digestDict = map[string]digestWords{
 		nReceived:   [2]string{"%d valore ricevuto", "%d valori ricevuti"},
 		nOff:        [2]string{"%d fuori target", "%d fuori target"},
 		nAwaiting:   [2]string{"%d in attesa di un evento", "%d in attesa di un evento"},
+		more:        "… e altre %d (elenco completo: sollecito status, sollecito report)",
 	},
 	"en": {
 		subject:     "Summary of %s",
@@ -155,6 +163,7 @@ var digestDict = map[string]digestWords{
 		nReceived:   [2]string{"%d value received", "%d values received"},
 		nOff:        [2]string{"%d off target", "%d off target"},
 		nAwaiting:   [2]string{"%d awaiting an event", "%d awaiting an event"},
+		more:        "… and %d more (full list: sollecito status, sollecito report)",
 	},
 }
 
@@ -269,6 +278,7 @@ func (o *digestWriter) service(w digestWords, since string, s DigestService) {
 			}
 			o.entry(it.Code, it.Title, [3]string{}, d, people)
 		}
+		o.more(w, s.MoreOverdue)
 		o.end()
 	}
 	if len(s.Received) > 0 {
@@ -291,6 +301,7 @@ func (o *digestWriter) service(w digestWords, since string, s DigestService) {
 			}
 			o.entry(v.Code, v.Title, [3]string{v.Value + mark, esc(v.Value) + markHTML, esc(v.Value) + markTG}, d, nil)
 		}
+		o.more(w, s.MoreReceived)
 		o.end()
 	}
 	if len(s.Awaiting) > 0 {
@@ -306,8 +317,20 @@ func (o *digestWriter) service(w digestWords, since string, s DigestService) {
 			}
 			o.entry(it.Code, it.Title, [3]string{}, d, people)
 		}
+		o.more(w, s.MoreAwaiting)
 		o.end()
 	}
+}
+
+// more says how many entries were not listed.
+func (o *digestWriter) more(w digestWords, n int) {
+	if n <= 0 {
+		return
+	}
+	line := fmt.Sprintf(w.more, n)
+	fmt.Fprintf(&o.t, "- %s\n", line)
+	fmt.Fprintf(&o.h, "<li style=\"margin-bottom:6px\"><i>%s</i></li>\n", esc(line))
+	fmt.Fprintf(&o.tg, "• <i>%s</i>\n", esc(line))
 }
 
 func (o *digestWriter) heading(title string) {

@@ -55,6 +55,12 @@ type Composer interface {
 	Compose(ctx context.Context, row store.OutboxRow) (*Message, error)
 }
 
+// BatchComposer is a Composer that renders a whole claimed batch at once,
+// reading what the rows need in a few queries instead of a few per row.
+type BatchComposer interface {
+	ComposeAll(ctx context.Context, rows []store.OutboxRow) ([]*Message, []error)
+}
+
 // Outbox is the part of the store the dispatcher uses.
 type Outbox interface {
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxRow, error)
@@ -152,25 +158,51 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 }
 
 func (d *Dispatcher) sendAll(ctx context.Context, rows []store.OutboxRow) {
-	work := make(chan store.OutboxRow)
+	// A row abandoned right after its claim stays leased: a crash there.
+	kept := rows[:0:0]
+	for _, r := range rows {
+		if !d.fault("dispatch:claimed") {
+			kept = append(kept, r)
+		}
+	}
+	rows = kept
+	msgs, errs := d.composeAll(ctx, rows)
+	type job struct {
+		row store.OutboxRow
+		msg *Message
+		err error
+	}
+	work := make(chan job)
 	var wg sync.WaitGroup
 	for range min(d.cfg.Workers, len(rows)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for r := range work {
-				d.sendOne(ctx, r)
+			for j := range work {
+				d.sendOne(ctx, j.row, j.msg, j.err)
 			}
 		}()
 	}
-	for _, r := range rows {
-		work <- r
+	for i, r := range rows {
+		work <- job{r, msgs[i], errs[i]}
 	}
 	close(work)
 	wg.Wait()
 }
 
-func (d *Dispatcher) sendOne(ctx context.Context, row store.OutboxRow) {
+// composeAll renders rows at send time, in one go when the composer can.
+func (d *Dispatcher) composeAll(ctx context.Context, rows []store.OutboxRow) ([]*Message, []error) {
+	if bc, ok := d.comp.(BatchComposer); ok {
+		return bc.ComposeAll(ctx, rows)
+	}
+	msgs, errs := make([]*Message, len(rows)), make([]error, len(rows))
+	for i, r := range rows {
+		msgs[i], errs[i] = d.comp.Compose(ctx, r)
+	}
+	return msgs, errs
+}
+
+func (d *Dispatcher) sendOne(ctx context.Context, row store.OutboxRow, msg *Message, err error) {
 	log := d.log.With(slog.Int64("outbox_id", row.ID), slog.String("channel", row.Channel), slog.String("person", row.PersonID))
 	d.chMu.RLock()
 	ch, ok := d.channels[row.Channel]
@@ -180,10 +212,6 @@ func (d *Dispatcher) sendOne(ctx context.Context, row store.OutboxRow) {
 		d.retry(ctx, row, fmt.Errorf("canale %s non disponibile", row.Channel), 0, log)
 		return
 	}
-	if d.fault("dispatch:claimed") {
-		return
-	}
-	msg, err := d.comp.Compose(ctx, row)
 	if err != nil {
 		d.fail(ctx, row, fmt.Errorf("compose: %w", err), log)
 		return

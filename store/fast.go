@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -11,10 +12,26 @@ import (
 // multi-row statements and hand scanning, which is several times faster
 // than going through gorm's reflection row by row.
 
+// exec runs a statement on the connection (or transaction) underneath
+// gorm, skipping gorm's per-argument processing.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.db.Statement.ConnPool.ExecContext(ctx, query, args...)
+}
+
+// query runs a query on the connection (or transaction) underneath gorm.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.db.Statement.ConnPool.QueryContext(ctx, query, args...)
+}
+
+// inList returns "(?,?,?)" for n values.
+func inList(n int) string {
+	return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
+}
+
 const itemColumns = "org, key, kind, objective_id, indicator_id, phase_n, period, rule, nominal, due, state, assignees, tracked, next_action_at, swept_until, closed_at, done_on"
 
 func (s *Store) queryItems(ctx context.Context, where string, args ...any) ([]Item, error) {
-	rows, err := s.q(ctx).Raw("SELECT "+itemColumns+" FROM items WHERE "+where, args...).Rows()
+	rows, err := s.query(ctx, "SELECT "+itemColumns+" FROM items WHERE "+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read items: %w", err)
 	}
@@ -60,12 +77,15 @@ func (s *Store) AdvanceItems(ctx context.Context, org string, advs []Advance) (m
 		keys := groups[g]
 		for start := 0; start < len(keys); start += 500 {
 			chunk := keys[start:min(start+500, len(keys))]
-			res := s.q(ctx).Exec("UPDATE items SET swept_until = ?, next_action_at = ? WHERE org = ? AND swept_until = ? AND key IN ?",
-				g.swept, g.next, org, g.old, chunk)
-			if res.Error != nil {
-				return nil, fmt.Errorf("advance items: %w", res.Error)
+			args := []any{g.swept, g.next, org, g.old}
+			for _, k := range chunk {
+				args = append(args, k)
 			}
-			if int(res.RowsAffected) == len(chunk) {
+			res, err := s.exec(ctx, "UPDATE items SET swept_until = ?, next_action_at = ? WHERE org = ? AND swept_until = ? AND key IN "+inList(len(chunk)), args...)
+			if err != nil {
+				return nil, fmt.Errorf("advance items: %w", err)
+			}
+			if n, _ := res.RowsAffected(); int(n) == len(chunk) {
 				continue
 			}
 			// Someone else moved some of them: find out which.
@@ -108,7 +128,7 @@ func (s *Store) insertMany(ctx context.Context, table string, cols []string, n i
 			args = append(args, row(i)...)
 		}
 		b.WriteString(" " + suffix)
-		if err := s.q(ctx).Exec(b.String(), args...).Error; err != nil {
+		if _, err := s.exec(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}
 	}

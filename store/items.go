@@ -57,7 +57,11 @@ func (s *Store) ItemsByKeys(ctx context.Context, org string, keys []string) ([]I
 	var out []Item
 	for start := 0; start < len(keys); start += 500 {
 		end := min(start+500, len(keys))
-		part, err := s.queryItems(ctx, "org = ? AND key IN ?", org, keys[start:end])
+		args := []any{org}
+		for _, k := range keys[start:end] {
+			args = append(args, k)
+		}
+		part, err := s.queryItems(ctx, "org = ? AND key IN "+inList(end-start), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +129,11 @@ func (s *Store) CloseItems(ctx context.Context, org string, keys []string, state
 
 // ItemsInStates returns the items of org in any of the given states.
 func (s *Store) ItemsInStates(ctx context.Context, org string, states ...string) ([]Item, error) {
-	return s.queryItems(ctx, "org = ? AND state IN ? ORDER BY key", org, states)
+	args := []any{org}
+	for _, st := range states {
+		args = append(args, st)
+	}
+	return s.queryItems(ctx, "org = ? AND state IN "+inList(len(states))+" ORDER BY key", args...)
 }
 
 // LateOrAwaitingItems returns the items that are late on day (open,

@@ -185,8 +185,7 @@ CREATE TABLE notifications (
 	outbox_id INTEGER NOT NULL REFERENCES outbox (id),
 	created_at INTEGER NOT NULL,
 	PRIMARY KEY (org, item_key, step, recipient, channel)
-);
-CREATE INDEX notifications_outbox ON notifications (outbox_id);
+) WITHOUT ROWID;
 `},
 	{3, "telegram: invitations, sent messages, dialogues", `
 CREATE TABLE telegram_invites (

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -185,7 +187,21 @@ func (s *Store) MarkCancelled(ctx context.Context, id int64) error {
 }
 
 func (s *Store) mark(ctx context.Context, id int64, upd map[string]any) error {
-	if err := s.q(ctx).Model(&OutboxRow{}).Where("id = ?", id).Updates(upd).Error; err != nil {
+	cols := make([]string, 0, len(upd))
+	for c := range upd {
+		cols = append(cols, c)
+	}
+	sort.Strings(cols)
+	var set strings.Builder
+	args := make([]any, 0, len(cols)+1)
+	for i, c := range cols {
+		if i > 0 {
+			set.WriteString(", ")
+		}
+		set.WriteString(c + " = ?")
+		args = append(args, upd[c])
+	}
+	if _, err := s.exec(ctx, "UPDATE outbox SET "+set.String()+" WHERE id = ?", append(args, id)...); err != nil {
 		return fmt.Errorf("update outbox row %d: %w", id, err)
 	}
 	return nil

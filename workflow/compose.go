@@ -29,40 +29,126 @@ type NotePayload struct {
 // the items: lines whose item got a value (or was done) meanwhile are
 // dropped, and nil is returned when nothing is left.
 func (e *Engine) Compose(ctx context.Context, row store.OutboxRow) (*notify.Message, error) {
+	msgs, errs := e.ComposeAll(ctx, []store.OutboxRow{row})
+	return msgs[0], errs[0]
+}
+
+// prefetch is what composing a batch of rows reads from the database, read
+// once for the whole batch.
+type prefetch struct {
+	payloads map[int64]BatchPayload
+	items    map[string]store.Item
+	people   map[string]store.Person // only those escalation lines name
+	bindings map[string]store.TelegramBinding
+	err      error
+}
+
+// ComposeAll renders a batch of rows (the dispatcher's claim), reading the
+// items, people and bindings they need in a few queries for all of them.
+func (e *Engine) ComposeAll(ctx context.Context, rows []store.OutboxRow) ([]*notify.Message, []error) {
 	snap := e.Snapshot()
+	msgs, errs := make([]*notify.Message, len(rows)), make([]error, len(rows))
+	pre := e.prefetch(ctx, rows)
+	for i, row := range rows {
+		if pre.err != nil {
+			errs[i] = pre.err
+			continue
+		}
+		msgs[i], errs[i] = e.compose(ctx, snap, row, pre)
+	}
+	return msgs, errs
+}
+
+func (e *Engine) prefetch(ctx context.Context, rows []store.OutboxRow) *prefetch {
+	pre := &prefetch{payloads: map[int64]BatchPayload{}, items: map[string]store.Item{}, people: map[string]store.Person{}}
+	if len(rows) == 0 {
+		return pre
+	}
+	org := rows[0].Org
+	var keys []string
+	telegram := false
+	for _, row := range rows {
+		telegram = telegram || row.Channel == ChanTelegram
+		if row.Kind != OutboxBatch {
+			continue
+		}
+		var p BatchPayload
+		if err := json.Unmarshal([]byte(row.Payload), &p); err != nil {
+			continue // reported by compose for that row
+		}
+		pre.payloads[row.ID] = p
+		for _, en := range p.Entries {
+			keys = append(keys, en.Item)
+		}
+	}
+	items, err := e.st.ItemsByKeys(ctx, org, dedupe(keys))
+	if err != nil {
+		pre.err = err
+		return pre
+	}
+	for _, it := range items {
+		pre.items[it.Key] = it
+	}
+	// Only escalation lines name other people (assignees, who is away):
+	// read those, and only when there are some.
+	var ids []string
+	for _, p := range pre.payloads {
+		for _, en := range p.Entries {
+			if en.Kind == "escalation" {
+				ids = append(ids, strings.Split(pre.items[en.Item].Assignees, ",")...)
+			}
+		}
+	}
+	people, err := e.st.PeopleByIDs(ctx, org, dedupe(ids))
+	if err != nil {
+		pre.err = err
+		return pre
+	}
+	for _, p := range people {
+		pre.people[p.ID] = p
+	}
+	if telegram {
+		if pre.bindings, err = e.st.Bindings(ctx, org); err != nil {
+			pre.err = err
+		}
+	}
+	return pre
+}
+
+func (e *Engine) compose(ctx context.Context, snap *Snapshot, row store.OutboxRow, pre *prefetch) (*notify.Message, error) {
 	var m *notify.Message
 	if p, ok := snap.Person(row.PersonID); ok {
-		// The plan in force has the person: no database round trip.
 		m = &notify.Message{PersonID: p.ID, Name: p.Name, Email: p.Email, Lang: p.Lang()}
 	} else {
-		person, err := e.st.GetPerson(ctx, row.Org, row.PersonID)
+		// Someone no longer in the plan: the stored row still names them.
+		p, err := e.st.GetPerson(ctx, row.Org, row.PersonID)
 		if err != nil {
 			return nil, fmt.Errorf("recipient %s: %w", row.PersonID, err)
 		}
-		m = &notify.Message{PersonID: person.ID, Name: person.Name, Email: person.Email, Lang: langOf(person.Language)}
+		m = &notify.Message{PersonID: p.ID, Name: p.Name, Email: p.Email, Lang: langOf(p.Language)}
 	}
 	if row.Channel == ChanTelegram {
-		bind, err := e.st.Binding(ctx, row.Org, row.PersonID)
-		if errors.Is(err, store.ErrNotFound) {
+		bind, ok := pre.bindings[row.PersonID]
+		if !ok {
 			return nil, errors.New("nessun collegamento Telegram attivo")
-		}
-		if err != nil {
-			return nil, err
 		}
 		m.ChatID = bind.ChatID
 	}
-	switch row.Kind {
-	case OutboxBatch:
-		return e.composeBatch(ctx, snap, row, m)
-	default:
-		var p NotePayload
-		if err := json.Unmarshal([]byte(row.Payload), &p); err != nil {
-			return nil, fmt.Errorf("payload: %w", err)
+	if row.Kind == OutboxBatch {
+		p, ok := pre.payloads[row.ID]
+		if !ok {
+			return nil, errors.New("payload illeggibile")
 		}
-		m.Subject, m.Text, m.HTML, m.TGHTML = p.Subject, p.Text, p.HTML, p.TGHTML
-		m.InReplyTo, m.References = p.InReplyTo, p.References
-		return m, nil
+		return e.composeBatch(snap, row, p, pre, m)
 	}
+	var p NotePayload
+	if err := json.Unmarshal([]byte(row.Payload), &p); err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	m.Subject, m.Text, m.HTML, m.TGHTML = p.Subject, p.Text, p.HTML, p.TGHTML
+	m.InReplyTo, m.References = p.InReplyTo, p.References
+	m.Kinds = []string{row.Kind}
+	return m, nil
 }
 
 func langOf(l string) string {
@@ -72,39 +158,9 @@ func langOf(l string) string {
 	return "it"
 }
 
-func (e *Engine) composeBatch(ctx context.Context, snap *Snapshot, row store.OutboxRow, m *notify.Message) (*notify.Message, error) {
-	var p BatchPayload
-	if err := json.Unmarshal([]byte(row.Payload), &p); err != nil {
-		return nil, fmt.Errorf("payload: %w", err)
-	}
-	keys := make([]string, 0, len(p.Entries))
-	for _, en := range p.Entries {
-		keys = append(keys, en.Item)
-	}
-	items, err := e.st.ItemsByKeys(ctx, row.Org, keys)
-	if err != nil {
-		return nil, err
-	}
-	byKey := make(map[string]store.Item, len(items))
-	for _, it := range items {
-		byKey[it.Key] = it
-	}
-	// Only escalation lines name other people (assignees, who is away):
-	// read those, and only when there are some.
-	var ids []string
-	for _, en := range p.Entries {
-		if en.Kind == "escalation" {
-			ids = append(ids, strings.Split(byKey[en.Item].Assignees, ",")...)
-		}
-	}
-	people, err := e.st.PeopleByIDs(ctx, row.Org, dedupe(ids))
-	if err != nil {
-		return nil, err
-	}
-	rc := &recipientContext{today: snap.Cal.Today(e.now()), people: make(map[string]store.Person, len(people))}
-	for _, p := range people {
-		rc.people[p.ID] = p
-	}
+func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayload, pre *prefetch, m *notify.Message) (*notify.Message, error) {
+	byKey := pre.items
+	rc := &recipientContext{today: snap.Cal.Today(e.now()), people: pre.people}
 	b := notify.Batch{Lang: m.Lang, Name: m.Name, Org: snap.Plan().Organisation}
 	seen := map[string]bool{}
 	own := 0

@@ -110,10 +110,6 @@ func (e *Engine) digestAt(ctx context.Context, snap *Snapshot, kind string, mome
 		res.AlreadyDone = true
 		return res, nil
 	}
-	view, err := e.planView(ctx, snap, now)
-	if err != nil {
-		return res, err
-	}
 	// Values are listed since the recipient's last digest; a first digest
 	// looks back to the previous run, or a week.
 	defSince := moment.AddDate(0, 0, -7)
@@ -147,6 +143,24 @@ func (e *Engine) digestAt(ctx context.Context, snap *Snapshot, kind string, mome
 			recips = append(recips, recipient{id: id, scope: byDir[id]})
 		}
 	}
+	// Each recipient's "since"; values are read back to the oldest only.
+	sinceOf := map[string]time.Time{}
+	oldest := defSince
+	for _, r := range recips {
+		sinceOf[r.id] = defSince
+		if ms, err := e.metaMillis(ctx, org, digestPersonKey(kind, r.id)); err != nil {
+			return res, err
+		} else if ms > 0 {
+			sinceOf[r.id] = store.FromMillis(ms)
+		}
+		if sinceOf[r.id].Before(oldest) {
+			oldest = sinceOf[r.id]
+		}
+	}
+	view, err := e.planView(ctx, snap, now, oldest)
+	if err != nil {
+		return res, err
+	}
 	var rows []store.OutboxRow
 	seen := map[string]int64{}
 	for _, r := range recips {
@@ -158,12 +172,7 @@ func (e *Engine) digestAt(ctx context.Context, snap *Snapshot, kind string, mome
 			res.Away++
 			continue
 		}
-		since := defSince
-		if ms, err := e.metaMillis(ctx, org, digestPersonKey(kind, r.id)); err != nil {
-			return res, err
-		} else if ms > 0 {
-			since = store.FromMillis(ms)
-		}
+		since := sinceOf[r.id]
 		lang := langOf(p.Language)
 		d := view.digest(snap, r.scope, since, lang)
 		d.Name, d.Date = p.Name, snap.Cal.Today(moment).Italian()
@@ -263,6 +272,15 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 		order = append(order, k)
 		return svcs[k]
 	}
+	// Candidates first, rendered lines only for what is listed: a large
+	// plan may have thousands late, and a digest lists DigestListMax of
+	// each kind per service (the most late first) and counts the rest.
+	type late struct {
+		it   store.Item
+		days int
+	}
+	overdue := map[svcKey][]late{}
+	awaitingBy := map[svcKey][]store.Item{}
 	involved := map[string]bool{}
 	for _, it := range v.items {
 		o, ok := snap.Objective(it.ObjectiveID)
@@ -272,19 +290,45 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 		for _, a := range strings.Split(it.Assignees, ",") {
 			involved[a] = true
 		}
-		awaiting := it.State == store.StateAwaitingEvent
-		if !awaiting && (it.State != store.StateOpen || !it.Tracked || it.Due >= v.todayISO) {
-			continue // neither late nor waiting: nothing to say, nothing to render
+		if it.State == store.StateAwaitingEvent {
+			get(o.Directorate, o.Service)
+			k := svcKey{o.Directorate, o.Service}
+			awaitingBy[k] = append(awaitingBy[k], it)
+			continue
 		}
-		l := snap.line(it, lang, v.rc)
-		people, _ := snap.peopleLine(it, lang, v.rc)
-		switch {
-		case awaiting:
-			s := get(o.Directorate, o.Service)
-			s.Awaiting = append(s.Awaiting, notify.DigestItem{Code: l.Code, Title: l.Title, Period: it.Rule, Event: it.Period, People: people})
-		case it.State == store.StateOpen && it.Tracked && l.DaysLate > 0:
-			s := get(o.Directorate, o.Service)
+		if it.State != store.StateOpen || !it.Tracked || it.Due >= v.todayISO {
+			continue // neither late nor waiting: nothing to say
+		}
+		due, _ := calendar.ParseDate(it.Due)
+		if days := snap.Policy.DaysLate(due, v.rc.today); days > 0 {
+			get(o.Directorate, o.Service)
+			k := svcKey{o.Directorate, o.Service}
+			overdue[k] = append(overdue[k], late{it, days})
+		}
+	}
+	for k, list := range overdue {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].days > list[j].days })
+		s := svcs[k]
+		for i, c := range list {
+			if i == notify.DigestListMax {
+				s.MoreOverdue = len(list) - i
+				break
+			}
+			l := snap.line(c.it, lang, v.rc)
+			people, _ := snap.peopleLine(c.it, lang, v.rc)
 			s.Overdue = append(s.Overdue, notify.DigestItem{Code: l.Code, Title: l.Title, Period: l.Period, Due: l.Due, DaysLate: l.DaysLate, People: people})
+		}
+	}
+	for k, list := range awaitingBy {
+		s := svcs[k]
+		for i, it := range list {
+			if i == notify.DigestListMax {
+				s.MoreAwaiting = len(list) - i
+				break
+			}
+			l := snap.line(it, lang, v.rc)
+			people, _ := snap.peopleLine(it, lang, v.rc)
+			s.Awaiting = append(s.Awaiting, notify.DigestItem{Code: l.Code, Title: l.Title, Period: it.Rule, Event: it.Period, People: people})
 		}
 	}
 	for _, row := range v.received {
@@ -293,6 +337,10 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 		}
 		ref, ok := snap.Indicator(row.IndicatorID)
 		if !ok || (scope != nil && !scope[ref.Objective.Directorate]) {
+			continue
+		}
+		if s := get(ref.Objective.Directorate, ref.Objective.Service); len(s.Received) == notify.DigestListMax {
+			s.MoreReceived++
 			continue
 		}
 		val := ValueOf(row)
@@ -356,7 +404,7 @@ type planView struct {
 
 // planView reads the state a digest needs: items (in plan order), the
 // latest value of each indicator and period received in the last year.
-func (e *Engine) planView(ctx context.Context, snap *Snapshot, now time.Time) (*planView, error) {
+func (e *Engine) planView(ctx context.Context, snap *Snapshot, now, since time.Time) (*planView, error) {
 	org := snap.Org()
 	// Only late and awaiting items are read: a large plan has tens of
 	// thousands of others with nothing to say.
@@ -368,7 +416,7 @@ func (e *Engine) planView(ctx context.Context, snap *Snapshot, now time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	all, err := e.st.AllValues(ctx, store.ValueFilter{Org: org, ReceivedAfter: now.AddDate(-1, 0, 0)})
+	all, err := e.st.AllValues(ctx, store.ValueFilter{Org: org, ReceivedAfter: since})
 	if err != nil {
 		return nil, err
 	}
