@@ -288,3 +288,56 @@ func mustAbs(t *testing.T, p string) string {
 	}
 	return a
 }
+
+func TestImportPIAOWritesAPlanThatPassesCheck(t *testing.T) {
+	dir := t.TempDir()
+	plan, people, report := filepath.Join(dir, "plan.yaml"), filepath.Join(dir, "people.yaml"), filepath.Join(dir, "review.txt")
+	r := runCLI(t, "import", "piao", "../../config/piao/testdata/seed.txt", "-o", plan, "--report", report)
+	if r.code != 0 {
+		t.Fatalf("import: %d %s", r.code, r.stderr)
+	}
+	for _, f := range []string{plan, people, report} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Fatalf("%s not written: %v", f, err)
+		}
+	}
+	// Where the document has no title or description the importer invents
+	// none: check refuses those few items, and the review report lists
+	// each of them for the administrator to complete by hand.
+	r = runCLI(t, "--data-dir", dir, "--plan", plan, "check")
+	rep, _ := os.ReadFile(report)
+	errs := 0
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if !strings.Contains(line, "plan.yaml:") || strings.Contains(line, "avviso:") {
+			continue
+		}
+		errs++
+		if !strings.Contains(line, "mancante") {
+			t.Errorf("unexpected error on the imported plan: %s", line)
+		}
+		id := line[strings.Index(line, "\"")+1:]
+		id = id[:strings.Index(id, "\"")]
+		if !strings.Contains(string(rep), id) {
+			t.Errorf("%s is refused by check but not in the review report", id)
+		}
+	}
+	if r.code != 1 || errs == 0 || errs > 10 {
+		t.Fatalf("check on the raw import: exit %d, %d errors\n%s", r.code, errs, r.stderr)
+	}
+	r = runCLI(t, "import", "piao", "../../config/piao/testdata/seed.txt", "--format", "json", "--report", report)
+	var p struct {
+		Organisation string
+		Year         int
+		People       []struct{ ID string }
+		Objectives   []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil {
+		t.Fatalf("json: %v", err)
+	}
+	if p.Year != 2024 || len(p.Objectives) != 100 || len(p.People) == 0 {
+		t.Fatalf("json plan: year %d, %d objectives, %d people", p.Year, len(p.Objectives), len(p.People))
+	}
+	if r := runCLI(t, "import", "piao", filepath.Join(dir, "missing.txt")); r.code != 1 {
+		t.Fatalf("missing file: exit %d", r.code)
+	}
+}

@@ -63,7 +63,7 @@ const usage = `sollecito: promemoria, raccolta dei valori e solleciti per il pia
 Uso: sollecito [opzioni globali] COMANDO [argomenti]
 
 Comandi:
-  run                    avvia il demone (senza file: configurazione e piano di esempio integrati)
+  run                    avvia il demone (senza file: configurazione e piano 2024 della Provincia di Lecco integrati; --demo)
   check                  controlla configurazione e piano e segnala ogni problema
   plan show              mostra il piano normalizzato (--format table|json)
   values set IND PER VAL registra un valore ricevuto a mano (--note, --by)
@@ -76,6 +76,7 @@ Comandi:
   simulate               simula un periodo su una copia del database (--from, --to)
   status                 completamento e quota in target per direzione (--directorate, --period, --format table|json)
   report                 valori di un periodo per la relazione (--period, --directorate, --format csv|xlsx|html, -o FILE)
+  import piao FILE.txt   importa il testo del PIAO in un piano (-o, --people, --format yaml|json, --report)
   version                mostra la versione
 
 Opzioni globali (valgono per ogni comando):
@@ -123,6 +124,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return a.sub(ctx, "mail", rest, map[string]func(context.Context, []string) int{"inspect": a.cmdMailInspect})
 	case "people":
 		return a.sub(ctx, "people", rest, map[string]func(context.Context, []string) int{"invite": a.cmdPeopleInvite})
+	case "import":
+		return a.cmdImport(ctx, rest)
 	case "calendar":
 		return a.cmdCalendar(ctx, rest)
 	case "simulate":
