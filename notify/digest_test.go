@@ -53,3 +53,25 @@ func TestDigestEmptiness(t *testing.T) {
 		})
 	}
 }
+
+func TestDigestCountsWhatItDoesNotList(t *testing.T) {
+	d := Digest{Lang: "it", Name: "Carla", Org: "Provincia di Prova", Date: "05/08/2024", Since: "29/07/2024 08:30",
+		Directorates: []DigestDirectorate{{Code: "I", Name: "Bilancio", Services: []DigestService{{
+			Name:        "Contabilità",
+			Overdue:     []DigestItem{{Code: "I-01.1", Title: "Tempi", Due: "31/07/2024", DaysLate: 3}},
+			MoreOverdue: 14,
+		}}}}}
+	if c := d.Counts(); c.Overdue != 15 {
+		t.Fatalf("counts = %+v, want 15 overdue (1 listed, 14 more)", c)
+	}
+	r := RenderDigest(d)
+	for _, part := range []string{r.Text, r.HTML, r.TGHTML} {
+		if !strings.Contains(part, "… e altre 14") {
+			t.Errorf("the unlisted 14 are not mentioned:\n%s", part)
+		}
+	}
+	d.Lang = "en"
+	if r := RenderDigest(d); !strings.Contains(r.Text, "… and 14 more") {
+		t.Errorf("English:\n%s", r.Text)
+	}
+}
