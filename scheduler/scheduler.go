@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -33,20 +34,36 @@ type Scheduler struct {
 // still running when its next time comes is skipped.
 func New(ctx context.Context, loc *time.Location, log *slog.Logger, parser cron.Parser, jobs []Job) (*Scheduler, error) {
 	cl := cronLogger{log: log}
-	c := cron.New(cron.WithLocation(loc), cron.WithParser(parser), cron.WithLogger(cl),
-		cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
+	c := cron.New(cron.WithLocation(loc), cron.WithParser(parser), cron.WithLogger(cl), cron.WithChain(chain(cl)...))
 	s := &Scheduler{c: c, log: log, ctx: ctx}
 	for _, j := range jobs {
-		j := j
-		if _, err := c.AddFunc(j.Spec, func() {
-			if err := j.Run(ctx); err != nil && ctx.Err() == nil {
-				log.ErrorContext(ctx, "job failed", slog.String("job", j.Name), slog.Any("error", err))
-			}
-		}); err != nil {
+		if _, err := c.AddFunc(j.Spec, runner(ctx, log, j)); err != nil {
 			return nil, fmt.Errorf("schedule %s (%q): %w", j.Name, j.Spec, err)
 		}
 	}
 	return s, nil
+}
+
+// chain is the wrapping of every job: panics recovered, no overlapping runs.
+func chain(cl cronLogger) []cron.JobWrapper {
+	return []cron.JobWrapper{cron.Recover(cl), cron.SkipIfStillRunning(cl)}
+}
+
+// runner turns a job into the function cron calls: errors are logged and
+// panics recovered here, inside SkipIfStillRunning, because cron v3.0.1's
+// wrapper hands its token back only when the job returns: a panic reaching
+// it would skip the job forever after.
+func runner(ctx context.Context, log *slog.Logger, j Job) func() {
+	return func() {
+		defer func() {
+			if r := recover(); r != nil {
+				log.ErrorContext(ctx, "job panicked", slog.String("job", j.Name), slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
+			}
+		}()
+		if err := j.Run(ctx); err != nil && ctx.Err() == nil {
+			log.ErrorContext(ctx, "job failed", slog.String("job", j.Name), slog.Any("error", err))
+		}
+	}
 }
 
 // Start starts the jobs in the background.
