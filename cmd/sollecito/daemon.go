@@ -140,6 +140,10 @@ func (d *daemon) serve(ctx context.Context) int {
 	l := d.current()
 	d.log.Info("sollecito started", slog.String("config", l.ConfigFile), slog.String("plan", l.PlanFile),
 		slog.String("database", l.DatabasePath()), slog.Int("objectives", len(l.Plan.Objectives)))
+	if cs := channelSet(l); cs.Console == "always" || (cs.Console == "auto" && !cs.Telegram && !cs.Email) {
+		d.log.Info("notifications are printed on the console (no Telegram or SMTP configured)",
+			slog.String("tracking_start", d.eng.Snapshot().TrackingStart.Italian()))
+	}
 	// Work runs on its own context so that a shutdown lets it finish.
 	work, stopWork := context.WithCancel(context.Background())
 	defer stopWork()
