@@ -47,8 +47,8 @@ func (e *Error) Error() string { return e.Localize("it") }
 func (e *Error) Localize(lang string) string {
 	en := lang == "en"
 	raw := strings.TrimSpace(e.Raw)
-	if len(raw) > 60 {
-		raw = raw[:57] + "..."
+	if r := []rune(raw); len(r) > 60 {
+		raw = string(r[:57]) + "..." // by runes: never half an accented letter
 	}
 	var why string
 	switch e.Code {

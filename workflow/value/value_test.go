@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"sollecito/workflow/calendar"
 )
@@ -243,5 +244,18 @@ func TestStringIncludesNote(t *testing.T) {
 	}
 	if got, want := v.String(), "92,5% - due corsi rinviati"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+func TestLongRefusalsKeepWholeLetters(t *testing.T) {
+	raw := strings.Repeat("è", 70)
+	_, err := Parse(raw, KindPercent, Options{})
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, lang := range []string{"it", "en"} {
+		if msg := err.(*Error).Localize(lang); !utf8.ValidString(msg) {
+			t.Fatalf("%s message cuts a letter in half: %q", lang, msg)
+		}
 	}
 }
