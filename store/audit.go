@@ -25,8 +25,8 @@ func (AuditEntry) TableName() string { return "audit_log" }
 
 // Audit records an entry.
 func (s *Store) Audit(ctx context.Context, org string, at time.Time, actor, action, subject, detail string) error {
-	e := AuditEntry{Org: org, At: Millis(at), Actor: actor, Action: action, Subject: subject, Detail: detail}
-	if err := s.q(ctx).Create(&e).Error; err != nil {
+	if _, err := s.exec(ctx, "INSERT INTO audit_log (org, at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
+		org, Millis(at), actor, action, subject, detail); err != nil {
 		return fmt.Errorf("write audit log: %w", err)
 	}
 	return nil

@@ -31,7 +31,12 @@ func inList(n int) string {
 const itemColumns = "org, key, kind, objective_id, indicator_id, phase_n, period, rule, nominal, due, state, assignees, tracked, next_action_at, swept_until, closed_at, done_on"
 
 func (s *Store) queryItems(ctx context.Context, where string, args ...any) ([]Item, error) {
-	rows, err := s.query(ctx, "SELECT "+itemColumns+" FROM items WHERE "+where, args...)
+	return s.queryItemsSQL(ctx, "SELECT "+itemColumns+" FROM items WHERE "+where, args...)
+}
+
+// queryItemsSQL runs a whole query selecting itemColumns.
+func (s *Store) queryItemsSQL(ctx context.Context, query string, args ...any) ([]Item, error) {
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read items: %w", err)
 	}

@@ -157,6 +157,7 @@ CREATE TABLE items (
 );
 CREATE INDEX items_next_action ON items (org, next_action_at) WHERE next_action_at > 0;
 CREATE INDEX items_indicator ON items (org, indicator_id, period);
+CREATE INDEX items_state_due ON items (org, state, due);
 CREATE TABLE outbox (
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	org TEXT NOT NULL,

@@ -163,10 +163,30 @@ func idsOf(n int, f func(int) string) []string {
 
 // People returns the active people of org, by id.
 func (s *Store) People(ctx context.Context, org string) ([]Person, error) {
-	var out []Person
-	err := s.q(ctx).Where("org = ? AND active", org).Order("id").Find(&out).Error
-	return out, err
+	return s.queryPeople(ctx, "org = ? AND active ORDER BY id", org)
 }
+
+func (s *Store) queryPeople(ctx context.Context, where string, args ...any) ([]Person, error) {
+	rows, err := s.query(ctx, "SELECT "+personColumns+" FROM people WHERE "+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read people: %w", err)
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		var p Person
+		if err := rows.Scan(&p.Org, &p.ID, &p.Name, &p.Email, &p.Language, &p.Roles, &p.Title, &p.Active, &p.AwayFrom, &p.AwayTo, &p.EmailFailing); err != nil {
+			return nil, fmt.Errorf("read people: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read people: %w", err)
+	}
+	return out, nil
+}
+
+const personColumns = "org, id, name, email, language, roles, title, active, away_from, away_to, email_failing"
 
 // GetPerson returns one person (active or not).
 func (s *Store) GetPerson(ctx context.Context, org, id string) (Person, error) {
@@ -207,14 +227,19 @@ func (s *Store) Objectives(ctx context.Context, org string) ([]Objective, error)
 	return out, err
 }
 
-// PeopleByIDs returns the people of org with the given ids.
+// PeopleByIDs returns the people of org (active or not) with the given ids.
 func (s *Store) PeopleByIDs(ctx context.Context, org string, ids []string) ([]Person, error) {
 	var out []Person
 	for start := 0; start < len(ids); start += 500 {
 		end := min(start+500, len(ids))
-		var part []Person
-		if err := s.q(ctx).Where("org = ? AND id IN ?", org, ids[start:end]).Find(&part).Error; err != nil {
-			return nil, fmt.Errorf("read people: %w", err)
+		args := make([]any, 0, end-start+1)
+		args = append(args, org)
+		for _, id := range ids[start:end] {
+			args = append(args, id)
+		}
+		part, err := s.queryPeople(ctx, "org = ? AND id IN "+inList(end-start), args...)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, part...)
 	}

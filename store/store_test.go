@@ -121,6 +121,53 @@ func TestValueRevisionsKeepHistory(t *testing.T) {
 	}
 }
 
+func TestAddValueSourceRefusedOnlyForTheSameIndicatorAndPeriod(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name          string
+		first, second Value
+		wantDuplicate bool
+		wantRevision  int
+	}{
+		{"same source, same indicator and period",
+			Value{IndicatorID: "I-01.1", Period: "2024-S1", SourceRef: "mail-1"}, Value{IndicatorID: "I-01.1", Period: "2024-S1", SourceRef: "mail-1"}, true, 0},
+		{"same e-mail, another indicator",
+			Value{IndicatorID: "I-01.1", Period: "2024-S1", SourceRef: "mail-1"}, Value{IndicatorID: "I-01.2", Period: "2024-S1", SourceRef: "mail-1"}, false, 1},
+		{"same source, another period",
+			Value{IndicatorID: "I-01.1", Period: "2024-S1", SourceRef: "mail-1"}, Value{IndicatorID: "I-01.1", Period: "2024-S2", SourceRef: "mail-1"}, false, 1},
+		{"no source twice: two revisions",
+			Value{IndicatorID: "I-01.1", Period: "2024-S1"}, Value{IndicatorID: "I-01.1", Period: "2024-S1"}, false, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := openTest(t, Options{})
+			if _, err := s.SyncPlan(ctx, snapshot("I-01.1", "I-01.2"), t0); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range []*Value{&tc.first, &tc.second} {
+				v.Org, v.Kind, v.Number, v.Channel, v.ReceivedAt = "lecco", "percent", f64(50), "email", Millis(t0)
+			}
+			first, err := s.AddValue(ctx, tc.first)
+			if err != nil || first.Revision != 1 || first.ID == 0 {
+				t.Fatalf("first value = %+v, %v", first, err)
+			}
+			second, err := s.AddValue(ctx, tc.second)
+			if tc.wantDuplicate {
+				if !errors.Is(err, ErrDuplicateSource) {
+					t.Fatalf("err = %v, want ErrDuplicateSource", err)
+				}
+				if all, _ := s.AllValues(ctx, ValueFilter{Org: "lecco"}); len(all) != 1 {
+					t.Fatalf("%d values stored, want 1", len(all))
+				}
+				return
+			}
+			if err != nil || second.Revision != tc.wantRevision || second.ID == first.ID {
+				t.Fatalf("second value = %+v, %v; want revision %d", second, err, tc.wantRevision)
+			}
+		})
+	}
+}
+
 func TestSyncPlanKeepsValuesOfIndicatorsThatStay(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTest(t, Options{})

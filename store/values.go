@@ -44,35 +44,37 @@ var ErrDuplicateSource = errors.New("valore già registrato da questa stessa fon
 // AddValue stores v as the next revision for its indicator and period and
 // returns it with Revision and ID set. A non-empty SourceRef already used
 // for that indicator and period gives ErrDuplicateSource and stores nothing.
+//
+// One statement computes the revision, refuses a repeated source and
+// inserts: it is atomic on its own, so it needs no transaction (callers
+// still put it in theirs, with the item closing and the audit).
 func (s *Store) AddValue(ctx context.Context, v Value) (Value, error) {
-	err := s.Tx(ctx, func(tx *Store) error {
-		db := tx.q(ctx)
-		if v.SourceRef != "" {
-			var n int64
-			if err := db.Model(&Value{}).Where("org = ? AND indicator_id = ? AND period = ? AND source_ref = ?",
-				v.Org, v.IndicatorID, v.Period, v.SourceRef).Count(&n).Error; err != nil {
-				return fmt.Errorf("check value source: %w", err)
-			}
-			if n > 0 {
-				return ErrDuplicateSource
-			}
+	rows, err := s.query(ctx, `INSERT INTO indicator_values (org, indicator_id, period, revision, kind, number, numerator, denominator,
+		bool, date, text, na, reason, note, raw, by_person, channel, source_ref, received_at)
+		SELECT ?, ?, ?, COALESCE((SELECT MAX(revision) FROM indicator_values WHERE org = ? AND indicator_id = ? AND period = ?), 0) + 1,
+			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		WHERE ? = '' OR NOT EXISTS (SELECT 1 FROM indicator_values WHERE org = ? AND source_ref = ? AND indicator_id = ? AND period = ?)
+		RETURNING id, revision`,
+		v.Org, v.IndicatorID, v.Period, v.Org, v.IndicatorID, v.Period,
+		v.Kind, v.Number, v.Numerator, v.Denominator, v.Bool, v.Date, v.Text, v.NA, v.Reason, v.Note, v.Raw, v.ByPerson, v.Channel, v.SourceRef, v.ReceivedAt,
+		v.SourceRef, v.Org, v.SourceRef, v.IndicatorID, v.Period)
+	if err != nil {
+		return v, fmt.Errorf("store value: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return v, fmt.Errorf("store value: %w", err)
 		}
-		var maxRev *int
-		if err := db.Model(&Value{}).Select("MAX(revision)").Where("org = ? AND indicator_id = ? AND period = ?",
-			v.Org, v.IndicatorID, v.Period).Scan(&maxRev).Error; err != nil {
-			return fmt.Errorf("read last revision: %w", err)
-		}
-		v.Revision = 1
-		if maxRev != nil {
-			v.Revision = *maxRev + 1
-		}
-		v.ID = 0
-		if err := db.Create(&v).Error; err != nil {
-			return fmt.Errorf("store value: %w", err)
-		}
-		return nil
-	})
-	return v, err
+		return v, ErrDuplicateSource
+	}
+	if err := rows.Scan(&v.ID, &v.Revision); err != nil {
+		return v, fmt.Errorf("store value: %w", err)
+	}
+	if err := rows.Err(); err != nil {
+		return v, fmt.Errorf("store value: %w", err)
+	}
+	return v, nil
 }
 
 // ValueFilter selects values.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -195,32 +196,45 @@ func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayloa
 	return m, nil
 }
 
-// line describes an item for a message.
+// line describes an item for a message. The parts that depend on the plan
+// only are memoised in the snapshot: a large plan renders the same titles
+// hundreds of thousands of times a year.
 func (s *Snapshot) line(it store.Item, lang string, rc *recipientContext) notify.Line {
 	due, _ := calendar.ParseDate(it.Due)
 	l := notify.Line{Due: due.Italian(), DaysLate: s.Policy.DaysLate(due, rc.today)}
-	if o, ok := s.Objective(it.ObjectiveID); ok {
-		l.Objective = o.ID + " " + short(o.Title, 60)
-	}
+	l.Objective = s.label("o\x00"+it.ObjectiveID, func() string {
+		if o, ok := s.Objective(it.ObjectiveID); ok {
+			return o.ID + " " + short(o.Title, 60)
+		}
+		return ""
+	})
 	switch it.Kind {
 	case KindIndicator:
 		l.Code = it.IndicatorID
 		if ref, ok := s.Indicator(it.IndicatorID); ok {
-			l.Title, l.Target = short(ref.Description, 120), ref.Target
+			l.Title = s.label("i\x00"+ref.ID, func() string { return short(ref.Description, 120) })
+			l.Target = ref.Target
 		}
-		if p, err := s.ParsePeriod(it.Period); err == nil {
-			l.Period = s.PeriodName(p, lang)
-		}
+		l.Period = s.label("p\x00"+lang+"\x00"+it.Period, func() string {
+			if p, err := s.ParsePeriod(it.Period); err == nil {
+				return s.PeriodName(p, lang)
+			}
+			return ""
+		})
 	default:
 		l.Phase = true
-		l.Code = fmt.Sprintf("%s/%d", it.ObjectiveID, it.PhaseN)
-		if o, ok := s.Objective(it.ObjectiveID); ok {
-			for _, ph := range o.Phases {
-				if ph.N == it.PhaseN {
-					l.Title = short(ph.Text, 120)
+		l.Code = it.ObjectiveID + "/" + strconv.Itoa(it.PhaseN)
+		l.Title = s.label("f\x00"+l.Code, func() string {
+			title := ""
+			if o, ok := s.Objective(it.ObjectiveID); ok {
+				for _, ph := range o.Phases {
+					if ph.N == it.PhaseN {
+						title = short(ph.Text, 120)
+					}
 				}
 			}
-		}
+			return title
+		})
 		l.Period = it.Period
 		if it.Rule != "" {
 			l.Period += " (" + it.Rule + ")"

@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"sollecito/config"
 	"sollecito/store"
@@ -23,6 +24,11 @@ type Snapshot struct {
 	indicators   map[string]*IndicatorRef
 	people       map[string]*config.Person
 	directorates map[string]*config.Directorate
+
+	// labels memoises the texts every message line repeats (objective
+	// label, shortened titles, period names): derived from the plan only,
+	// so they live and die with the snapshot.
+	labels sync.Map // string -> string
 }
 
 // IndicatorRef is an indicator with its objective.
@@ -171,4 +177,14 @@ func (s *Snapshot) storeSnapshot() store.PlanSnapshot {
 		}
 	}
 	return snap
+}
+
+// label returns the memoised text for key, computing it once with make.
+func (s *Snapshot) label(key string, make func() string) string {
+	if v, ok := s.labels.Load(key); ok {
+		return v.(string)
+	}
+	v := make()
+	s.labels.Store(key, v)
+	return v
 }

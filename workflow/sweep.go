@@ -77,26 +77,46 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		return res, err
 	}
 	res.Items = len(items)
-	rc, err := e.recipientContext(ctx, snap, now)
-	if err != nil {
-		return res, err
-	}
 	today := snap.Cal.Today(now)
-	type target struct{ person, channel string }
-	groups := map[target][]Entry{}
-	var notes []store.Notification
+	// First the steps (they need no database), then the people they may
+	// reach: a sweep reads only those, not the whole staff.
+	type work struct {
+		it    store.Item
+		steps []Step
+	}
+	var todo []work
+	candidates := map[string]bool{}
 	advances := make([]store.Advance, 0, len(items))
 	for _, it := range items {
 		due, _ := calendar.ParseDate(it.Due)
 		after := store.FromMillis(it.SweptUntil)
-		steps := snap.Policy.Steps(due, after, now)
+		steps := catchUp(snap.Policy.Steps(due, after, now), today)
 		next, ok := snap.Policy.Next(due, now)
 		adv := store.Advance{Key: it.Key, Old: it.SweptUntil, Swept: store.Millis(now)}
 		if ok {
 			adv.Next = store.Millis(next)
 		}
 		advances = append(advances, adv)
-		for _, st := range catchUp(steps, today) {
+		if len(steps) == 0 {
+			continue
+		}
+		todo = append(todo, work{it, steps})
+		for _, st := range steps {
+			for _, id := range stepCandidates(snap, it, st) {
+				candidates[id] = true
+			}
+		}
+	}
+	rc, err := e.recipientContextFor(ctx, snap, now, candidates)
+	if err != nil {
+		return res, err
+	}
+	type target struct{ person, channel string }
+	groups := map[target][]Entry{}
+	var notes []store.Notification
+	for _, w := range todo {
+		it := w.it
+		for _, st := range w.steps {
 			entry := Entry{Item: it.Key, Step: st.Name, Kind: stepKindName(st.Kind), Late: st.Late}
 			for _, who := range rc.recipients(snap, it, st) {
 				for _, ch := range rc.channels(who) {
@@ -217,15 +237,56 @@ func (e *Engine) recipientContext(ctx context.Context, snap *Snapshot, now time.
 	if err != nil {
 		return nil, err
 	}
-	bindings, err := e.st.Bindings(ctx, snap.Org())
+	return e.newRecipientContext(ctx, snap, now, people)
+}
+
+// recipientContextFor reads only the active people among ids (a sweep's
+// possible recipients); with no ids it reads nothing.
+func (e *Engine) recipientContextFor(ctx context.Context, snap *Snapshot, now time.Time, ids map[string]bool) (*recipientContext, error) {
+	if len(ids) == 0 {
+		return &recipientContext{today: snap.Cal.Today(now), people: map[string]store.Person{}, chans: e.Channels()}, nil
+	}
+	list := make([]string, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	sort.Strings(list)
+	people, err := e.st.PeopleByIDs(ctx, snap.Org(), list)
 	if err != nil {
 		return nil, err
 	}
-	rc := &recipientContext{today: snap.Cal.Today(now), people: map[string]store.Person{}, bindings: bindings, chans: e.Channels()}
+	active := people[:0]
+	for _, p := range people {
+		if p.Active {
+			active = append(active, p)
+		}
+	}
+	return e.newRecipientContext(ctx, snap, now, active)
+}
+
+func (e *Engine) newRecipientContext(ctx context.Context, snap *Snapshot, now time.Time, people []store.Person) (*recipientContext, error) {
+	chans := e.Channels()
+	var bindings map[string]store.TelegramBinding
+	if chans.Telegram {
+		var err error
+		if bindings, err = e.st.Bindings(ctx, snap.Org()); err != nil {
+			return nil, err
+		}
+	}
+	rc := &recipientContext{today: snap.Cal.Today(now), people: make(map[string]store.Person, len(people)), bindings: bindings, chans: chans}
 	for _, p := range people {
 		rc.people[p.ID] = p
 	}
 	return rc, nil
+}
+
+// stepCandidates returns everyone step st of item it may reach, before
+// absences and channels are known.
+func stepCandidates(snap *Snapshot, it store.Item, st Step) []string {
+	if st.Kind == StepEscalation {
+		return snap.escalationTargets(it, st.Notify)
+	}
+	return strings.Split(it.Assignees, ",")
 }
 
 // away reports whether a person is away today.
