@@ -107,6 +107,12 @@ func RenderBatch(b Batch) Rendered {
 	}{{w.overdue, b.Overdue}, {w.due, b.Due}, {w.escalated, b.Escalated}}
 
 	var t, h, tg strings.Builder
+	// Sized once: a long batch would otherwise regrow each builder many
+	// times, and a year of a large plan renders tens of thousands.
+	n := len(b.Overdue) + len(b.Due) + len(b.Escalated)
+	t.Grow(400 + 220*n)
+	h.Grow(600 + 300*n)
+	tg.Grow(400 + 260*n)
 	fmt.Fprintf(&t, w.greeting+"\n", b.Name)
 	fmt.Fprintf(&h, "<p>"+w.greeting+"</p>\n", html.EscapeString(b.Name))
 	fmt.Fprintf(&tg, w.greeting+"\n", html.EscapeString(b.Name))
@@ -118,10 +124,11 @@ func RenderBatch(b Batch) Rendered {
 		fmt.Fprintf(&h, "<h3>%s</h3>\n<ul>\n", html.EscapeString(s.title))
 		fmt.Fprintf(&tg, "\n<b>%s</b>\n", html.EscapeString(s.title))
 		for _, l := range s.lines {
-			details := lineDetails(l, w)
-			fmt.Fprintf(&t, "- %s: %s\n  %s\n", l.Code, l.Title, strings.Join(details, " · "))
-			fmt.Fprintf(&h, "<li><b>%s</b>: %s<br><small>%s</small></li>\n", html.EscapeString(l.Code), html.EscapeString(l.Title), html.EscapeString(strings.Join(details, " · ")))
-			fmt.Fprintf(&tg, "• <b>%s</b> %s\n  <i>%s</i>\n", html.EscapeString(l.Code), html.EscapeString(l.Title), html.EscapeString(strings.Join(details, " · ")))
+			details := strings.Join(lineDetails(l, w), " · ")
+			code, title, detailsHTML := html.EscapeString(l.Code), html.EscapeString(l.Title), html.EscapeString(details)
+			t.WriteString("- " + l.Code + ": " + l.Title + "\n  " + details + "\n")
+			h.WriteString("<li><b>" + code + "</b>: " + title + "<br><small>" + detailsHTML + "</small></li>\n")
+			tg.WriteString("• <b>" + code + "</b> " + title + "\n  <i>" + detailsHTML + "</i>\n")
 		}
 		h.WriteString("</ul>\n")
 	}

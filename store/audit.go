@@ -25,12 +25,13 @@ func (AuditEntry) TableName() string { return "audit_log" }
 
 // Audit records an entry.
 func (s *Store) Audit(ctx context.Context, org string, at time.Time, actor, action, subject, detail string) error {
-	if _, err := s.exec(ctx, "INSERT INTO audit_log (org, at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
-		org, Millis(at), actor, action, subject, detail); err != nil {
+	if _, err := s.exec(ctx, sqlAudit, org, Millis(at), actor, action, subject, detail); err != nil {
 		return fmt.Errorf("write audit log: %w", err)
 	}
 	return nil
 }
+
+var sqlAudit = hot("INSERT INTO audit_log (org, at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)")
 
 // AuditLog returns the newest entries first, at most limit.
 func (s *Store) AuditLog(ctx context.Context, org string, limit int) ([]AuditEntry, error) {

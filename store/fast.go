@@ -15,12 +15,63 @@ import (
 // exec runs a statement on the connection (or transaction) underneath
 // gorm, skipping gorm's per-argument processing.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := s.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return s.db.Statement.ConnPool.ExecContext(ctx, query, args...)
 }
 
 // query runs a query on the connection (or transaction) underneath gorm.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.db.Statement.ConnPool.QueryContext(ctx, query, args...)
+}
+
+// hotStatements are the statements run once per value, item or message:
+// compiling them every time cost SQLite more than running them. Open
+// prepares them once; exec and query use the prepared form, inside
+// transactions too.
+var hotStatements = map[string]bool{}
+
+// hot registers a statement text as hot and returns it.
+func hot(query string) string {
+	hotStatements[query] = true
+	return query
+}
+
+// prepareHot prepares the hot statements on the database. It runs at Open,
+// outside any transaction: inside one, the only connection is taken.
+func prepareHot(ctx context.Context, db *sql.DB) (map[string]*sql.Stmt, error) {
+	out := make(map[string]*sql.Stmt, len(hotStatements))
+	for q := range hotStatements {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			for _, st := range out {
+				_ = st.Close()
+			}
+			return nil, fmt.Errorf("prepare %q: %w", firstLine(q), err)
+		}
+		out[q] = st
+	}
+	return out, nil
+}
+
+// prepared returns the prepared form of a hot statement for this store's
+// connection or transaction, or nil.
+func (s *Store) prepared(ctx context.Context, query string) *sql.Stmt {
+	st, ok := s.stmts[query]
+	if !ok {
+		return nil
+	}
+	switch pool := s.db.Statement.ConnPool.(type) {
+	case *sql.Tx:
+		return pool.StmtContext(ctx, st) // closed with the transaction
+	case *sql.DB:
+		return st
+	}
+	return nil
 }
 
 // inList returns "(?,?,?)" for n values.

@@ -4,8 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"gorm.io/gorm/clause"
+	"strings"
 )
 
 // Item states.
@@ -76,11 +75,19 @@ func (s *Store) SaveItems(ctx context.Context, items []Item) error {
 	if len(items) == 0 {
 		return nil
 	}
-	err := s.q(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "org"}, {Name: "key"}},
-		DoUpdates: clause.AssignmentColumns([]string{"kind", "objective_id", "indicator_id", "phase_n", "period", "rule",
-			"nominal", "due", "state", "assignees", "tracked", "next_action_at", "swept_until", "closed_at", "done_on"}),
-	}).CreateInBatches(items, 500).Error
+	cols := strings.Split(itemColumns, ", ")
+	var set strings.Builder
+	for _, c := range cols[2:] { // all but the key (org, key)
+		if set.Len() > 0 {
+			set.WriteString(", ")
+		}
+		set.WriteString(c + " = excluded." + c)
+	}
+	err := s.insertMany(ctx, "items", cols, len(items), func(i int) []any {
+		it := &items[i]
+		return []any{it.Org, it.Key, it.Kind, it.ObjectiveID, it.IndicatorID, it.PhaseN, it.Period, it.Rule,
+			it.Nominal, it.Due, it.State, it.Assignees, it.Tracked, it.NextActionAt, it.SweptUntil, it.ClosedAt, it.DoneOn}
+	}, "ON CONFLICT (org, key) DO UPDATE SET "+set.String())
 	if err != nil {
 		return fmt.Errorf("save items: %w", err)
 	}
@@ -89,13 +96,15 @@ func (s *Store) SaveItems(ctx context.Context, items []Item) error {
 
 // DueItems returns up to limit items whose next action is at or before now.
 func (s *Store) DueItems(ctx context.Context, org string, nowMillis int64, limit int) ([]Item, error) {
-	return s.queryItems(ctx, "org = ? AND next_action_at > 0 AND next_action_at <= ? ORDER BY next_action_at, key LIMIT ?", org, nowMillis, limit)
+	return s.queryItemsSQL(ctx, sqlDueItems, org, nowMillis, limit)
 }
+
+var sqlDueItems = hot("SELECT " + itemColumns + " FROM items WHERE org = ? AND next_action_at > 0 AND next_action_at <= ? ORDER BY next_action_at, key LIMIT ?")
 
 // NextItemAction returns the earliest next action of org's items (0: none).
 func (s *Store) NextItemAction(ctx context.Context, org string) (int64, error) {
 	var v sql.NullInt64
-	rows, err := s.query(ctx, "SELECT MIN(next_action_at) FROM items WHERE org = ? AND next_action_at > 0", org)
+	rows, err := s.query(ctx, sqlNextItemAction, org)
 	if err != nil {
 		return 0, fmt.Errorf("read next item action: %w", err)
 	}
@@ -107,6 +116,8 @@ func (s *Store) NextItemAction(ctx context.Context, org string) (int64, error) {
 	}
 	return v.Int64, rows.Err()
 }
+
+var sqlNextItemAction = hot("SELECT MIN(next_action_at) FROM items WHERE org = ? AND next_action_at > 0")
 
 // AdvanceItem records that an item's schedule was processed up to
 // sweptUntil, if nobody else did it first (compare-and-set on the old
@@ -132,12 +143,19 @@ func (s *Store) CloseItems(ctx context.Context, org string, keys []string, state
 		for _, k := range keys[start:end] {
 			args = append(args, k)
 		}
-		if _, err := s.exec(ctx, "UPDATE items SET state = ?, closed_at = ?, done_on = ?, next_action_at = ? WHERE org = ? AND key IN "+inList(end-start), args...); err != nil {
+		if _, err := s.exec(ctx, closeItemsSQL(end-start), args...); err != nil {
 			return fmt.Errorf("update items: %w", err)
 		}
 	}
 	return nil
 }
+
+// closeItemsSQL closes n items; closing one (a value received) is hot.
+func closeItemsSQL(n int) string {
+	return "UPDATE items SET state = ?, closed_at = ?, done_on = ?, next_action_at = ? WHERE org = ? AND key IN " + inList(n)
+}
+
+var _ = hot(closeItemsSQL(1))
 
 // ItemsInStates returns the items of org in any of the given states.
 func (s *Store) ItemsInStates(ctx context.Context, org string, states ...string) ([]Item, error) {
@@ -152,7 +170,8 @@ func (s *Store) ItemsInStates(ctx context.Context, org string, states ...string)
 // tracked, due before it) or still waiting for an event date.
 func (s *Store) LateOrAwaitingItems(ctx context.Context, org, dayISO string) ([]Item, error) {
 	// Two index ranges (items_state_due) instead of a scan of every item.
-	return s.queryItemsSQL(ctx, "SELECT "+itemColumns+" FROM items WHERE org = ? AND state = ?"+
-		" UNION ALL SELECT "+itemColumns+" FROM items WHERE org = ? AND state = ? AND due <> '' AND due < ? AND tracked ORDER BY key",
-		org, StateAwaitingEvent, org, StateOpen, dayISO)
+	return s.queryItemsSQL(ctx, sqlLateOrAwaiting, org, StateAwaitingEvent, org, StateOpen, dayISO)
 }
+
+var sqlLateOrAwaiting = hot("SELECT " + itemColumns + " FROM items WHERE org = ? AND state = ?" +
+	" UNION ALL SELECT " + itemColumns + " FROM items WHERE org = ? AND state = ? AND due <> '' AND due < ? AND tracked ORDER BY key")

@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -168,40 +167,33 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 
 // MarkSent records a delivery.
 func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time, externalID string) error {
-	return s.mark(ctx, id, map[string]any{"status": OutboxSent, "sent_at": Millis(at), "external_id": externalID, "last_error": ""})
+	return s.mark(ctx, id, sqlMarkSent, OutboxSent, Millis(at), externalID, "")
 }
 
 // MarkRetry puts a row back for another attempt at next.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, lastError string) error {
-	return s.mark(ctx, id, map[string]any{"status": OutboxPending, "next_attempt_at": Millis(next), "lease_until": 0, "last_error": lastError})
+	return s.mark(ctx, id, sqlMarkRetry, OutboxPending, Millis(next), 0, lastError)
 }
 
 // MarkFailed gives a row up.
 func (s *Store) MarkFailed(ctx context.Context, id int64, lastError string) error {
-	return s.mark(ctx, id, map[string]any{"status": OutboxFailed, "last_error": lastError, "lease_until": 0})
+	return s.mark(ctx, id, sqlMarkFailed, OutboxFailed, lastError, 0)
 }
 
 // MarkCancelled records that a row had nothing left to say.
 func (s *Store) MarkCancelled(ctx context.Context, id int64) error {
-	return s.mark(ctx, id, map[string]any{"status": OutboxCancelled, "lease_until": 0})
+	return s.mark(ctx, id, sqlMarkCancelled, OutboxCancelled, 0)
 }
 
-func (s *Store) mark(ctx context.Context, id int64, upd map[string]any) error {
-	cols := make([]string, 0, len(upd))
-	for c := range upd {
-		cols = append(cols, c)
-	}
-	sort.Strings(cols)
-	var set strings.Builder
-	args := make([]any, 0, len(cols)+1)
-	for i, c := range cols {
-		if i > 0 {
-			set.WriteString(", ")
-		}
-		set.WriteString(c + " = ?")
-		args = append(args, upd[c])
-	}
-	if _, err := s.exec(ctx, "UPDATE outbox SET "+set.String()+" WHERE id = ?", append(args, id)...); err != nil {
+var (
+	sqlMarkSent      = hot("UPDATE outbox SET status = ?, sent_at = ?, external_id = ?, last_error = ? WHERE id = ?")
+	sqlMarkRetry     = hot("UPDATE outbox SET status = ?, next_attempt_at = ?, lease_until = ?, last_error = ? WHERE id = ?")
+	sqlMarkFailed    = hot("UPDATE outbox SET status = ?, last_error = ?, lease_until = ? WHERE id = ?")
+	sqlMarkCancelled = hot("UPDATE outbox SET status = ?, lease_until = ? WHERE id = ?")
+)
+
+func (s *Store) mark(ctx context.Context, id int64, query string, args ...any) error {
+	if _, err := s.exec(ctx, query, append(args, id)...); err != nil {
 		return fmt.Errorf("update outbox row %d: %w", id, err)
 	}
 	return nil
@@ -210,23 +202,34 @@ func (s *Store) mark(ctx context.Context, id int64, upd map[string]any) error {
 // NextOutboxAt returns the earliest moment a pending or leased row becomes
 // claimable (0: none).
 func (s *Store) NextOutboxAt(ctx context.Context) (int64, error) {
-	var v struct{ A, B *int64 }
-	err := s.q(ctx).Raw(`SELECT
-		(SELECT MIN(next_attempt_at) FROM outbox WHERE status = ?) AS a,
-		(SELECT MIN(lease_until) FROM outbox WHERE status = ?) AS b`, OutboxPending, OutboxSending).Scan(&v).Error
+	var v struct{ A, B sql.NullInt64 }
+	rows, err := s.query(ctx, sqlNextOutboxAt, OutboxPending, OutboxSending)
 	if err != nil {
 		return 0, fmt.Errorf("read outbox: %w", err)
 	}
-	switch {
-	case v.A == nil && v.B == nil:
-		return 0, nil
-	case v.A == nil:
-		return *v.B, nil
-	case v.B == nil:
-		return *v.A, nil
+	defer rows.Close()
+	if rows.Next() {
+		if err := rows.Scan(&v.A, &v.B); err != nil {
+			return 0, fmt.Errorf("read outbox: %w", err)
+		}
 	}
-	return min(*v.A, *v.B), nil
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("read outbox: %w", err)
+	}
+	switch {
+	case !v.A.Valid && !v.B.Valid:
+		return 0, nil
+	case !v.A.Valid:
+		return v.B.Int64, nil
+	case !v.B.Valid:
+		return v.A.Int64, nil
+	}
+	return min(v.A.Int64, v.B.Int64), nil
 }
+
+var sqlNextOutboxAt = hot(`SELECT
+		(SELECT MIN(next_attempt_at) FROM outbox WHERE status = ?) AS a,
+		(SELECT MIN(lease_until) FROM outbox WHERE status = ?) AS b`)
 
 // OutboxFilter selects rows for listing.
 type OutboxFilter struct {

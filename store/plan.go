@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"gorm.io/gorm/clause"
 )
 
 // Person is a person as stored.
@@ -106,26 +104,38 @@ func (s *Store) SyncPlan(ctx context.Context, snap PlanSnapshot, at time.Time) (
 		}
 		type table struct {
 			name string
-			key  string
-			rows any
+			cols []string // the key (org, id or code) first
 			n    int
-			ids  []string
-			upd  []string
+			row  func(i int) []any
 		}
 		tables := []table{
-			{"people", "id", snap.People, len(snap.People), idsOf(len(snap.People), func(i int) string { return snap.People[i].ID }), []string{"name", "email", "language", "roles", "title", "active"}},
-			{"directorates", "code", snap.Directorates, len(snap.Directorates), idsOf(len(snap.Directorates), func(i int) string { return snap.Directorates[i].Code }), []string{"name", "dirigente", "active"}},
-			{"objectives", "id", snap.Objectives, len(snap.Objectives), idsOf(len(snap.Objectives), func(i int) string { return snap.Objectives[i].ID }), []string{"directorate", "service", "category", "responsabile", "title", "active"}},
-			{"indicators", "id", snap.Indicators, len(snap.Indicators), idsOf(len(snap.Indicators), func(i int) string { return snap.Indicators[i].ID }), []string{"objective_id", "position", "description", "formula", "target", "kind", "numerator", "denominator", "periods", "assignees", "active"}},
+			{"people", []string{"org", "id", "name", "email", "language", "roles", "title", "active"}, len(snap.People), func(i int) []any {
+				p := &snap.People[i]
+				return []any{snap.Org, p.ID, p.Name, p.Email, p.Language, p.Roles, p.Title, true}
+			}},
+			{"directorates", []string{"org", "code", "name", "dirigente", "active"}, len(snap.Directorates), func(i int) []any {
+				d := &snap.Directorates[i]
+				return []any{snap.Org, d.Code, d.Name, d.Dirigente, true}
+			}},
+			{"objectives", []string{"org", "id", "directorate", "service", "category", "responsabile", "title", "active"}, len(snap.Objectives), func(i int) []any {
+				o := &snap.Objectives[i]
+				return []any{snap.Org, o.ID, o.Directorate, o.Service, o.Category, o.Responsabile, o.Title, true}
+			}},
+			{"indicators", []string{"org", "id", "objective_id", "position", "description", "formula", "target", "kind", "numerator", "denominator", "periods", "assignees", "active"}, len(snap.Indicators), func(i int) []any {
+				ind := &snap.Indicators[i]
+				return []any{snap.Org, ind.ID, ind.ObjectiveID, ind.Position, ind.Description, ind.Formula, ind.Target, ind.Kind,
+					ind.Numerator, ind.Denominator, ind.Periods, ind.Assignees, true}
+			}},
 		}
 		for _, t := range tables {
+			key := t.cols[1]
 			var active []string
-			if err := db.Table(t.name).Where("org = ? AND active", snap.Org).Pluck(t.key, &active).Error; err != nil {
+			if err := db.Table(t.name).Where("org = ? AND active", snap.Org).Pluck(key, &active).Error; err != nil {
 				return fmt.Errorf("read %s: %w", t.name, err)
 			}
-			keep := make(map[string]bool, len(t.ids))
-			for _, id := range t.ids {
-				keep[id] = true
+			keep := make(map[string]bool, t.n)
+			for i := 0; i < t.n; i++ {
+				keep[t.row(i)[1].(string)] = true
 			}
 			for _, id := range active {
 				if !keep[id] {
@@ -134,16 +144,19 @@ func (s *Store) SyncPlan(ctx context.Context, snap PlanSnapshot, at time.Time) (
 			}
 			// Everything off, then the plan's rows back on: no IN list
 			// that could outgrow the database's parameter limit.
-			if err := db.Table(t.name).Where("org = ?", snap.Org).Update("active", false).Error; err != nil {
+			if _, err := tx.exec(ctx, "UPDATE "+t.name+" SET active = FALSE WHERE org = ?", snap.Org); err != nil {
 				return fmt.Errorf("deactivate %s: %w", t.name, err)
 			}
 			if t.n > 0 {
-				res := db.Table(t.name).Clauses(clause.OnConflict{
-					Columns:   []clause.Column{{Name: "org"}, {Name: t.key}},
-					DoUpdates: clause.AssignmentColumns(t.upd),
-				}).CreateInBatches(t.rows, 200)
-				if res.Error != nil {
-					return fmt.Errorf("sync %s: %w", t.name, res.Error)
+				var set strings.Builder
+				for _, c := range t.cols[2:] {
+					if set.Len() > 0 {
+						set.WriteString(", ")
+					}
+					set.WriteString(c + " = excluded." + c)
+				}
+				if err := tx.insertMany(ctx, t.name, t.cols, t.n, t.row, "ON CONFLICT (org, "+key+") DO UPDATE SET "+set.String()); err != nil {
+					return fmt.Errorf("sync %s: %w", t.name, err)
 				}
 				st.Upserted += t.n
 			}
@@ -153,21 +166,15 @@ func (s *Store) SyncPlan(ctx context.Context, snap PlanSnapshot, at time.Time) (
 	return st, err
 }
 
-func idsOf(n int, f func(int) string) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = f(i)
-	}
-	return out
-}
-
 // People returns the active people of org, by id.
 func (s *Store) People(ctx context.Context, org string) ([]Person, error) {
-	return s.queryPeople(ctx, "org = ? AND active ORDER BY id", org)
+	return s.queryPeople(ctx, sqlPeople, org)
 }
 
-func (s *Store) queryPeople(ctx context.Context, where string, args ...any) ([]Person, error) {
-	rows, err := s.query(ctx, "SELECT "+personColumns+" FROM people WHERE "+where, args...)
+var sqlPeople = hot("SELECT " + personColumns + " FROM people WHERE org = ? AND active ORDER BY id")
+
+func (s *Store) queryPeople(ctx context.Context, query string, args ...any) ([]Person, error) {
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read people: %w", err)
 	}
@@ -237,7 +244,7 @@ func (s *Store) PeopleByIDs(ctx context.Context, org string, ids []string) ([]Pe
 		for _, id := range ids[start:end] {
 			args = append(args, id)
 		}
-		part, err := s.queryPeople(ctx, "org = ? AND id IN "+inList(end-start), args...)
+		part, err := s.queryPeople(ctx, "SELECT "+personColumns+" FROM people WHERE org = ? AND id IN "+inList(end-start), args...)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,8 +28,9 @@ var ErrNotFound = errors.New("non trovato")
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	db  *gorm.DB
-	log *slog.Logger
+	db    *gorm.DB
+	log   *slog.Logger
+	stmts map[string]*sql.Stmt // the hot statements, prepared (see fast.go)
 }
 
 // Options tune Open.
@@ -76,6 +78,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, err
 	}
+	if opt.UpTo == 0 {
+		if s.stmts, err = prepareHot(ctx, sqlDB); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -85,6 +93,9 @@ func (s *Store) Close() error {
 	if err != nil {
 		return err
 	}
+	for _, st := range s.stmts {
+		_ = st.Close()
+	}
 	return sqlDB.Close()
 }
 
@@ -92,7 +103,7 @@ func (s *Store) Close() error {
 // receives is committed together or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, log: s.log})
+		return fn(&Store{db: tx, log: s.log, stmts: s.stmts})
 	})
 }
 

@@ -49,12 +49,7 @@ var ErrDuplicateSource = errors.New("valore già registrato da questa stessa fon
 // inserts: it is atomic on its own, so it needs no transaction (callers
 // still put it in theirs, with the item closing and the audit).
 func (s *Store) AddValue(ctx context.Context, v Value) (Value, error) {
-	rows, err := s.query(ctx, `INSERT INTO indicator_values (org, indicator_id, period, revision, kind, number, numerator, denominator,
-		bool, date, text, na, reason, note, raw, by_person, channel, source_ref, received_at)
-		SELECT ?, ?, ?, COALESCE((SELECT MAX(revision) FROM indicator_values WHERE org = ? AND indicator_id = ? AND period = ?), 0) + 1,
-			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-		WHERE ? = '' OR NOT EXISTS (SELECT 1 FROM indicator_values WHERE org = ? AND source_ref = ? AND indicator_id = ? AND period = ?)
-		RETURNING id, revision`,
+	rows, err := s.query(ctx, sqlAddValue,
 		v.Org, v.IndicatorID, v.Period, v.Org, v.IndicatorID, v.Period,
 		v.Kind, v.Number, v.Numerator, v.Denominator, v.Bool, v.Date, v.Text, v.NA, v.Reason, v.Note, v.Raw, v.ByPerson, v.Channel, v.SourceRef, v.ReceivedAt,
 		v.SourceRef, v.Org, v.SourceRef, v.IndicatorID, v.Period)
@@ -76,6 +71,14 @@ func (s *Store) AddValue(ctx context.Context, v Value) (Value, error) {
 	}
 	return v, nil
 }
+
+// sqlAddValue stores the next revision unless the source was seen.
+var sqlAddValue = hot(`INSERT INTO indicator_values (org, indicator_id, period, revision, kind, number, numerator, denominator,
+		bool, date, text, na, reason, note, raw, by_person, channel, source_ref, received_at)
+		SELECT ?, ?, ?, COALESCE((SELECT MAX(revision) FROM indicator_values WHERE org = ? AND indicator_id = ? AND period = ?), 0) + 1,
+			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		WHERE ? = '' OR NOT EXISTS (SELECT 1 FROM indicator_values WHERE org = ? AND source_ref = ? AND indicator_id = ? AND period = ?)
+		RETURNING id, revision`)
 
 // ValueFilter selects values.
 type ValueFilter struct {

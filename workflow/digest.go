@@ -431,12 +431,23 @@ func (e *Engine) planView(ctx context.Context, snap *Snapshot, now, since time.T
 	}
 	v := &planView{received: latest, rc: rc, todayISO: rc.today.String()}
 	pos := snap.itemOrder()
+	kept := make([]store.Item, 0, len(items))
+	var at []int // plan position of kept[i]
 	for _, it := range items {
 		if it.State != store.StateRemoved {
-			v.items = append(v.items, it)
+			kept = append(kept, it)
+			at = append(at, pos(it))
 		}
 	}
-	sort.SliceStable(v.items, func(i, j int) bool { return pos(v.items[i]) < pos(v.items[j]) })
+	idx := make([]int, len(kept))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return at[idx[i]] < at[idx[j]] })
+	v.items = make([]store.Item, len(kept))
+	for i, k := range idx {
+		v.items[i] = kept[k]
+	}
 	sort.SliceStable(v.received, func(i, j int) bool {
 		a, b := v.received[i], v.received[j]
 		pa, pb := pos(store.Item{Kind: KindIndicator, ObjectiveID: snap.objectiveOf(a.IndicatorID), IndicatorID: a.IndicatorID}),
@@ -464,14 +475,16 @@ func (s *Snapshot) objectiveOf(indicatorID string) string {
 // itemOrder returns a function ordering items as the plan lists them:
 // objective, then its indicators, then its phases.
 func (s *Snapshot) itemOrder() func(it store.Item) int {
-	objPos := map[string]int{}
-	indPos := map[string]int{}
-	for i, o := range s.Plan().Objectives {
-		objPos[o.ID] = i
-		for j, ind := range o.Indicators {
-			indPos[ind.ID] = j
+	s.orderOnce.Do(func() {
+		s.objPos, s.indPos = map[string]int{}, map[string]int{}
+		for i, o := range s.Plan().Objectives {
+			s.objPos[o.ID] = i
+			for j, ind := range o.Indicators {
+				s.indPos[ind.ID] = j
+			}
 		}
-	}
+	})
+	objPos, indPos := s.objPos, s.indPos
 	return func(it store.Item) int {
 		p, ok := objPos[it.ObjectiveID]
 		if !ok {

@@ -29,6 +29,9 @@ type Snapshot struct {
 	// label, shortened titles, period names): derived from the plan only,
 	// so they live and die with the snapshot.
 	labels sync.Map // string -> string
+
+	orderOnce      sync.Once // objPos and indPos, built on first use (itemOrder)
+	objPos, indPos map[string]int
 }
 
 // IndicatorRef is an indicator with its objective.
