@@ -94,7 +94,7 @@ func Parse(raw, kind string, opt Options) (Value, error) {
 		v.Text = s
 		return v, nil
 	}
-	head, note := splitNote(s)
+	head, note := splitNote(stripLeadIn(s))
 	var rest string
 	var err error
 	switch kind {
@@ -118,6 +118,20 @@ func Parse(raw, kind string, opt Options) (Value, error) {
 	}
 	v.Note = joinNote(cleanNote(rest), cleanNote(note))
 	return v, nil
+}
+
+// leadIn matches the words people put before a value in a sentence: "il
+// valore è 97%", "Valore: 12", "il dato è pari a 30 giorni", "sono 4".
+// Only these fixed openings are dropped; any other text before the value
+// is still refused, since a number inside a sentence may be anything.
+var leadIn = regexp.MustCompile(`(?i)^(?:(?:il|lo|the)\s+)?(?:(?:valore|dato|risultato|value)\s*(?::|è|e'|é|is|=)?\s*)?(?:(?:è|e'|é|sono|is|are)\s+)?(?:pari\s+a\s+|equal\s+to\s+)?`)
+
+// stripLeadIn drops a lead-in, unless nothing would be left.
+func stripLeadIn(s string) string {
+	if loc := leadIn.FindStringIndex(s); loc != nil && loc[1] > 0 && loc[1] < len(s) {
+		return strings.TrimSpace(s[loc[1]:])
+	}
+	return s
 }
 
 // naPrefix matches the ways people write "not applicable" at the start of

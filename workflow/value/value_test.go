@@ -259,3 +259,35 @@ func TestLongRefusalsKeepWholeLetters(t *testing.T) {
 		}
 	}
 }
+
+func TestValueAfterACommonLeadIn(t *testing.T) {
+	tests := []struct {
+		raw, kind string
+		want      float64
+		note      string
+	}{
+		{"il valore è 97% (più alto del semestre scorso)", KindPercent, 97, "(più alto del semestre scorso)"},
+		{"Valore: 12 giorni", KindDays, 12, ""},
+		{"il dato è pari a 30", KindCount, 30, ""},
+		{"sono 4", KindCount, 4, ""},
+		{"the value is 92.5%", KindPercent, 92.5, ""},
+		{"pari a 45/50", KindRatio, 90, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.raw, func(t *testing.T) {
+			v, err := Parse(tc.raw, tc.kind, Options{Today: today})
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if v.Number != tc.want || v.Note != tc.note {
+				t.Fatalf("read %v note %q, want %v note %q", v.Number, v.Note, tc.want, tc.note)
+			}
+		})
+	}
+	// Other text before a number is still refused: it may be anything.
+	for _, raw := range []string{"nel 2023 erano 90%", "circa 90%", "valore"} {
+		if _, err := Parse(raw, KindPercent, Options{Today: today}); err == nil {
+			t.Errorf("%q accepted", raw)
+		}
+	}
+}
