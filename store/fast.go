@@ -168,25 +168,44 @@ func (s *Store) AdvanceItems(ctx context.Context, org string, advs []Advance) (m
 // chunked under SQLite's parameter limit. suffix ends each statement
 // ("ON CONFLICT DO NOTHING").
 func (s *Store) insertMany(ctx context.Context, table string, cols []string, n int, row func(i int) []any, suffix string) error {
-	per := max(1, 30000/len(cols))
-	per = min(per, 400)
-	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	per := insertChunk(len(cols))
 	for start := 0; start < n; start += per {
 		end := min(start+per, n)
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 		args := make([]any, 0, (end-start)*len(cols))
 		for i := start; i < end; i++ {
-			if i > start {
-				b.WriteByte(',')
-			}
-			b.WriteString(one)
 			args = append(args, row(i)...)
 		}
-		b.WriteString(" " + suffix)
-		if _, err := s.exec(ctx, b.String(), args...); err != nil {
+		if _, err := s.exec(ctx, insertSQL(table, cols, end-start, suffix), args...); err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+// insertChunk is how many rows of cols columns one INSERT carries.
+func insertChunk(cols int) int {
+	return min(max(1, 30000/cols), 400)
+}
+
+// insertSQL is the text of an INSERT of rows rows.
+func insertSQL(table string, cols []string, rows int, suffix string) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	var b strings.Builder
+	b.Grow(len(table) + 40 + rows*(len(one)+1) + len(suffix))
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(one)
+	}
+	b.WriteString(" " + suffix)
+	return b.String()
+}
+
+// hotInsert registers the full-chunk INSERT of a table as hot: a sweep of
+// a large plan inserts thousands of notifications in full chunks.
+func hotInsert(table string, cols []string, suffix string) []string {
+	hot(insertSQL(table, cols, insertChunk(len(cols)), suffix))
+	return cols
 }

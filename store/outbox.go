@@ -101,12 +101,14 @@ func (s *Store) AddNotifications(ctx context.Context, ns []Notification) error {
 	if len(ns) == 0 {
 		return nil
 	}
-	cols := []string{"org", "item_key", "step", "recipient", "channel", "outbox_id", "created_at"}
-	return s.insertMany(ctx, "notifications", cols, len(ns), func(i int) []any {
+	return s.insertMany(ctx, "notifications", notificationCols, len(ns), func(i int) []any {
 		n := ns[i]
 		return []any{n.Org, n.ItemKey, n.Step, n.Recipient, n.Channel, n.OutboxID, n.CreatedAt}
 	}, "ON CONFLICT DO NOTHING")
 }
+
+var notificationCols = hotInsert("notifications",
+	[]string{"org", "item_key", "step", "recipient", "channel", "outbox_id", "created_at"}, "ON CONFLICT DO NOTHING")
 
 // claimable selects rows a dispatcher may take at now: pending and due, or
 // claimed by a dispatcher whose lease ran out (it crashed mid-send).

@@ -38,6 +38,10 @@ type Options struct {
 	Logger *slog.Logger
 	// UpTo stops migrations after this version (tests of upgrades); 0 = all.
 	UpTo int
+	// Scratch marks a throw-away database (a simulation's copy): commits
+	// are not synced to disk, since a crash loses nothing worth keeping.
+	// Atomicity is unchanged.
+	Scratch bool
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
@@ -52,7 +56,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
 	}
-	dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_synchronous=NORMAL"
+	sync := "NORMAL"
+	if opt.Scratch {
+		sync = "OFF"
+	}
+	dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_synchronous=" + sync
 	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
 		Logger:                 gormLogger{log: log},
 		TranslateError:         true,

@@ -282,12 +282,13 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 	overdue := map[svcKey][]late{}
 	awaitingBy := map[svcKey][]store.Item{}
 	involved := map[string]bool{}
-	for _, it := range v.items {
+	for _, i := range v.inScope(snap, scope) {
+		it := v.items[i]
 		o, ok := snap.Objective(it.ObjectiveID)
 		if !ok || (scope != nil && !scope[o.Directorate]) {
 			continue
 		}
-		for _, a := range strings.Split(it.Assignees, ",") {
+		for a := range strings.SplitSeq(it.Assignees, ",") {
 			involved[a] = true
 		}
 		if it.State == store.StateAwaitingEvent {
@@ -299,8 +300,7 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 		if it.State != store.StateOpen || !it.Tracked || it.Due >= v.todayISO {
 			continue // neither late nor waiting: nothing to say
 		}
-		due, _ := calendar.ParseDate(it.Due)
-		if days := snap.Policy.DaysLate(due, v.rc.today); days > 0 {
+		if days := v.daysLate(snap, it.Due); days > 0 {
 			get(o.Directorate, o.Service)
 			k := svcKey{o.Directorate, o.Service}
 			overdue[k] = append(overdue[k], late{it, days})
@@ -400,6 +400,46 @@ type planView struct {
 	received    []store.Value // latest revision per indicator and period received in the look-back window
 	rc          *recipientContext
 	peopleOrder []store.Person
+	lateByDue   map[string]int   // DaysLate by due date, computed once per view
+	byDir       map[string][]int // positions in items by directorate (inScope)
+}
+
+// inScope returns the positions in v.items of the items of the
+// directorates in scope (nil: all), in plan order. A dirigente's digest so
+// looks at their own directorates' items only.
+func (v *planView) inScope(snap *Snapshot, scope map[string]bool) []int {
+	if v.byDir == nil {
+		v.byDir = map[string][]int{}
+		for i, it := range v.items {
+			dir := ""
+			if o, ok := snap.Objective(it.ObjectiveID); ok {
+				dir = o.Directorate
+			}
+			v.byDir[dir] = append(v.byDir[dir], i)
+		}
+	}
+	var out []int
+	for dir, idx := range v.byDir {
+		if scope == nil || scope[dir] {
+			out = append(out, idx...)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// daysLate is Policy.DaysLate on the view's day for an ISO due date.
+func (v *planView) daysLate(snap *Snapshot, dueISO string) int {
+	if d, ok := v.lateByDue[dueISO]; ok {
+		return d
+	}
+	due, _ := calendar.ParseDate(dueISO)
+	d := snap.Policy.DaysLate(due, v.rc.today)
+	if v.lateByDue == nil {
+		v.lateByDue = map[string]int{}
+	}
+	v.lateByDue[dueISO] = d
+	return d
 }
 
 // planView reads the state a digest needs: items (in plan order), the
@@ -408,7 +448,7 @@ func (e *Engine) planView(ctx context.Context, snap *Snapshot, now, since time.T
 	org := snap.Org()
 	// Only late and awaiting items are read: a large plan has tens of
 	// thousands of others with nothing to say.
-	items, err := e.st.LateOrAwaitingItems(ctx, org, snap.Cal.Today(now).String())
+	items, err := e.st.LateOrAwaitingLines(ctx, org, snap.Cal.Today(now).String())
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +483,13 @@ func (e *Engine) planView(ctx context.Context, snap *Snapshot, now, since time.T
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(i, j int) bool { return at[idx[i]] < at[idx[j]] })
+	sort.Slice(idx, func(i, j int) bool {
+		a, b := idx[i], idx[j]
+		if at[a] != at[b] {
+			return at[a] < at[b]
+		}
+		return kept[a].Key < kept[b].Key
+	})
 	v.items = make([]store.Item, len(kept))
 	for i, k := range idx {
 		v.items[i] = kept[k]

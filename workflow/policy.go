@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"sollecito/config"
@@ -50,6 +51,10 @@ type Policy struct {
 	nagMax       int
 	steps        []config.EscalationStep // by day
 	lastDay      int                     // last lateness day with a step; 0 = unbounded, -1 = none
+
+	// byDue memoises reminders per due date (a plan has few distinct
+	// ones, a year of sweeps asks for them hundreds of thousands of times).
+	byDue sync.Map // calendar.Date -> []Step, never modified
 }
 
 // NewPolicy builds the policy from the configuration.
@@ -108,8 +113,18 @@ func (p *Policy) DaysLate(due, day calendar.Date) int {
 	return p.cal.WorkingDaysBetween(p.overdueBase(due), day)
 }
 
-// reminders returns the reminder steps of due, in time order.
+// reminders returns the reminder steps of due, in time order. Callers
+// must not modify the slice.
 func (p *Policy) reminders(due calendar.Date) []Step {
+	if v, ok := p.byDue.Load(due); ok {
+		return v.([]Step)
+	}
+	out := p.computeReminders(due)
+	p.byDue.Store(due, out)
+	return out
+}
+
+func (p *Policy) computeReminders(due calendar.Date) []Step {
 	var out []Step
 	var last calendar.Date
 	for _, o := range p.offsets {

@@ -32,6 +32,8 @@ type Snapshot struct {
 
 	orderOnce      sync.Once // objPos and indPos, built on first use (itemOrder)
 	objPos, indPos map[string]int
+	coordOnce      sync.Once // coordinators, built on first use (Coordinators)
+	coordinators   []string
 }
 
 // IndicatorRef is an indicator with its objective.

@@ -345,14 +345,18 @@ func (s *Snapshot) escalationTargets(it store.Item, notify string) []string {
 }
 
 // Coordinators returns the coordinators' ids (configuration and role).
+// The list is computed once per snapshot; callers get their own copy.
 func (s *Snapshot) Coordinators() []string {
-	ids := append([]string(nil), s.Config().Coordinators...)
-	for _, p := range s.Plan().People {
-		if p.HasRole(config.RoleCoordinator) {
-			ids = append(ids, p.ID)
+	s.coordOnce.Do(func() {
+		ids := append([]string(nil), s.Config().Coordinators...)
+		for _, p := range s.Plan().People {
+			if p.HasRole(config.RoleCoordinator) {
+				ids = append(ids, p.ID)
+			}
 		}
-	}
-	return dedupe(ids)
+		s.coordinators = dedupe(ids)
+	})
+	return append([]string(nil), s.coordinators...)
 }
 
 // channels returns the channels a person is reached on: Telegram when

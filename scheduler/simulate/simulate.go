@@ -79,7 +79,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	st, err := store.Open(ctx, opt.DBPath, store.Options{Logger: log})
+	st, err := store.Open(ctx, opt.DBPath, store.Options{Logger: log, Scratch: true})
 	if err != nil {
 		return nil, err
 	}
