@@ -60,6 +60,13 @@ func sortBody(body []srcLine) cardBody {
 		if isNoise(l.text) {
 			continue
 		}
+		if cur == lStaff && isHeadlessRow(l, body[i+1:]) {
+			// the table's first row right after RISORSE UMANE, its
+			// INDICATORI heading missing: the table starts here.
+			b.indStart = l.n
+			b.indLines = append(b.indLines, body[i:]...)
+			return b
+		}
 		ms := l.labelsOf()
 		pos := 0
 		for k, m := range ms {
@@ -144,6 +151,22 @@ func sortBody(body []srcLine) cardBody {
 }
 
 func nextLabelIs(lines []srcLine, want label) bool { return nextLabel(lines) == want }
+
+// isHeadlessRow tells an indicator row written without its INDICATORI
+// heading: a line with no label, at least three cells (description,
+// formula, target) and a QUANTIFICAZIONE line next.
+func isHeadlessRow(l srcLine, next []srcLine) bool {
+	if len(l.labelsOf()) > 0 || !nextLabelIs(next, lQuant) {
+		return false
+	}
+	cells := 0
+	for _, c := range l.cells {
+		if strings.TrimSpace(c) != "" {
+			cells++
+		}
+	}
+	return cells >= 3
+}
 
 // nextLabel returns the leading label of the next non-empty line.
 func nextLabel(lines []srcLine) label {

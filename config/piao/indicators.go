@@ -32,6 +32,9 @@ type tableEvent struct {
 	period  string // "S1", "S2" or "" when the mark had no period
 	value   string // text written after the mark
 	line    int
+	// afterMark: the row is the text written after a QUANTIFICAZIONE mark
+	// on the same line.
+	afterMark bool
 }
 
 // tableEvents turns the table lines into events, splitting flattened lines
@@ -99,7 +102,7 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 		}
 		pos := 0
 		for k, lc := range locs {
-			if before := strings.TrimSpace(l.text[pos:lc[0]]); before != "" && !garbled(before, v) {
+			if before := strings.TrimSpace(l.text[pos:lc[0]]); before != "" && !garbled(before, v) && !(k == 0 && labelDebrisRe.MatchString(before)) {
 				if k > 0 && ev[len(ev)-1].quant && len(ev[len(ev)-1].value) == 0 && isShortValue(before) {
 					ev[len(ev)-1].value = before
 				} else {
@@ -136,7 +139,7 @@ func tableEvents(lines []srcLine, v vocabulary) []tableEvent {
 					cells = []string{rest}
 				}
 				one := srcLine{n: l.n, raw: rest, cells: cells, text: rest}
-				ev = append(ev, tableEvent{row: &one, line: l.n})
+				ev = append(ev, tableEvent{row: &one, line: l.n, afterMark: true})
 			}
 		}
 	}
@@ -173,6 +176,11 @@ var lowerStarts = map[string]bool{"n": true, "nr": true, "numero": true, "rispet
 
 var cutSemesterRe = regexp.MustCompile(`^\W*mestre:?\W*$`)
 
+// labelDebrisRe matches the OCR of a QUANTIFICAZIONE label too garbled for
+// quantSplitRe ("Q0/1111110/1210112"): one token in capitals, digits and
+// slashes, with at least one digit or slash.
+var labelDebrisRe = regexp.MustCompile(`^[QGOC0][A-Z0-9/|]*[0-9/][A-Z0-9/|]*$`)
+
 var debrisRe = regexp.MustCompile(`^[^\p{L}\d]*$|^[\p{L}]$|^\d$|^Ш$|^The state of the s$`)
 
 // parseIndicators reads the INDICATORI table of one card.
@@ -194,6 +202,9 @@ func parseIndicators(lines []srcLine, v vocabulary) (out []rawIndicator, orphans
 			continue
 		}
 		if !e.quant {
+			if e.afterMark && len(block) == 0 && len(out) > 0 && fillFormulaTarget(&out[len(out)-1], *e.row) {
+				continue
+			}
 			if dropped > 0 && len(block) == 0 {
 				note := srcLine{n: dropped}
 				block = append(block, note)
@@ -230,6 +241,37 @@ func parseIndicators(lines []srcLine, v vocabulary) (out []rawIndicator, orphans
 	closeBlock()
 	return out, orphans
 }
+
+// fillFormulaTarget completes a row read with its description only from
+// the formula and target written after the QUANTIFICAZIONE mark below it
+// (the row's cells slipped one line down). It reports whether it did.
+func fillFormulaTarget(r *rawIndicator, l srcLine) bool {
+	if r.desc == "" || r.formula != "" || r.target != "" {
+		return false
+	}
+	var cells []string
+	for _, c := range l.cells {
+		if c = strings.TrimSpace(c); c != "" {
+			cells = append(cells, c)
+		}
+	}
+	if len(cells) != 2 || !targetLikeRe.MatchString(cells[1]) {
+		return false
+	}
+	r.formula, r.target = cells[0], cells[1]
+	r.lines = append(r.lines, l.n)
+	var doubts []string
+	for _, d := range r.doubts {
+		if d != doubtColumnsMerged {
+			doubts = append(doubts, d)
+		}
+	}
+	r.doubts = append(doubts, "formula e target scritti accanto a QUANTIFICAZIONE, nella riga sotto la descrizione: uniti alla riga")
+	return true
+}
+
+// doubtColumnsMerged is the doubt of a row whose columns cannot be told apart.
+const doubtColumnsMerged = "colonne non separate: descrizione, formula e target non distinguibili"
 
 // rowFromBlock reads description, formula and target from the lines of one
 // row. Lines of one row are merged column by column.
@@ -274,7 +316,7 @@ func rowFromBlock(block []srcLine, v vocabulary) rawIndicator {
 			r.target = strings.TrimSpace(r.desc[m[2]:m[3]])
 			r.desc = strings.TrimSpace(r.desc[:m[0]])
 		}
-		r.doubts = append(r.doubts, "colonne non separate: descrizione, formula e target non distinguibili")
+		r.doubts = append(r.doubts, doubtColumnsMerged)
 	case k == 2 && len(block) == 1 && width >= 4 && cols[0] == "" && cols[1] == "":
 		r.formula, r.target = cells[0], cells[1]
 		r.doubts = append(r.doubts, "riga senza descrizione: solo formula e target nel documento")

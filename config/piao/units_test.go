@@ -2,6 +2,7 @@ package piao
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -197,5 +198,85 @@ func TestPlanYAMLReadsBackUnchanged(t *testing.T) {
 		if w.ID != g.ID {
 			t.Errorf("objective %d: id %q read back as %q", i, w.ID, g.ID)
 		}
+	}
+}
+
+// TestImportReadsTableQuirksOfTheSeed covers three layouts of the Lecco
+// document's indicator tables: a first row with no INDICATORI heading
+// (II-07, line 1214), a row whose formula and target slipped beside the
+// QUANTIFICAZIONE label below it (VII-19, lines 4935-4936) and a label
+// whose OCR is unreadable (VII-20, line 4992). Each must give exactly the
+// document's rows.
+func TestImportReadsTableQuirksOfTheSeed(t *testing.T) {
+	card, _, ok := strings.Cut(tinyCard, "INDICATORI\n")
+	if !ok {
+		t.Fatal("tinyCard has no INDICATORI table")
+	}
+	header := "INDICATORI\nDESCRIZIONE\t\tFORMULA\tTARGET\n"
+	tests := []struct {
+		name  string
+		table string
+		want  []config.Indicator
+	}{
+		{
+			name: "first row right after RISORSE UMANE, heading missing",
+			table: "\nGradimento del servizio\t% questionari con gradimento > 3 su 4\t>= 80%\n" +
+				"QUANTIFICAZIONE 1° semestre: 2° semestre:\t\t\t\n\n" +
+				"Gradimento della formazione\t% questionari con valutazione >3 su 4\t>= 80%\n" +
+				"QUANTIFICAZIONE\t1° semestre:\t\t\n\t2° semestre:\t\t\n",
+			want: []config.Indicator{
+				{ID: "I-01.1", Description: "Gradimento del servizio", Formula: "% questionari con gradimento > 3 su 4", Target: ">= 80%", Kind: config.KindPercent},
+				{ID: "I-01.2", Description: "Gradimento della formazione", Formula: "% questionari con valutazione >3 su 4", Target: ">= 80%", Kind: config.KindPercent},
+			},
+		},
+		{
+			name: "formula and target beside the QUANTIFICAZIONE label",
+			table: header +
+				"Studi di fattibilità interni per attività\t\t\n" +
+				"QUANTIFICAZIONE 1° semestre:\tN. studi di fattibilità interni\t>= 5\n" +
+				"2° semestre:\t\t\n" +
+				"Attività realizzate con professionalità interne\tN. attività realizzate\t>= 5\n" +
+				"QUANTIFICAZIONE 1° semestre:\t\t\n2° semestre:\t\t\n",
+			want: []config.Indicator{
+				{ID: "I-01.1", Description: "Studi di fattibilità interni per attività", Formula: "N. studi di fattibilità interni", Target: ">= 5", Kind: config.KindCount},
+				{ID: "I-01.2", Description: "Attività realizzate con professionalità interne", Formula: "N. attività realizzate", Target: ">= 5", Kind: config.KindCount},
+			},
+		},
+		{
+			name: "unreadable QUANTIFICAZIONE label",
+			table: header +
+				"Newsletter e aggiornamento notizie\tN. di news pubblicate mensilmente\t>=5\t\n" +
+				"QUANTIFICAZIONE\t1° semestre:\t\t\t\n" +
+				"Q0/1111110/1210112\t2° semestre:\t\t\t\n" +
+				"Controllo del concessionario\t\tN. verifiche effettuate\t>=7\t\n" +
+				"QUANTIFICAZIONE\t1° semestre:\t\t\t\n\t2° semestre:\t\t\t\n",
+			want: []config.Indicator{
+				{ID: "I-01.1", Description: "Newsletter e aggiornamento notizie", Formula: "N. di news pubblicate mensilmente", Target: ">=5", Kind: config.KindCount},
+				{ID: "I-01.2", Description: "Controllo del concessionario", Formula: "N. verifiche effettuate", Target: ">=7", Kind: config.KindCount},
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Import([]byte(card + tc.table))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Plan.Objectives) != 1 {
+				t.Fatalf("%d objectives, want 1", len(res.Plan.Objectives))
+			}
+			o := res.Plan.Objectives[0]
+			if !reflect.DeepEqual(o.Staff, []string{"magno-teresa"}) || o.StaffText != "" {
+				t.Errorf("staff = %v, staff_text = %q; want only magno-teresa", o.Staff, o.StaffText)
+			}
+			if len(o.Indicators) != len(tc.want) {
+				t.Fatalf("%d indicators, want %d: %+v", len(o.Indicators), len(tc.want), o.Indicators)
+			}
+			for i, w := range tc.want {
+				if g := o.Indicators[i]; !reflect.DeepEqual(g, w) {
+					t.Errorf("indicator %d:\n got %+v\nwant %+v", i+1, g, w)
+				}
+			}
+		})
 	}
 }

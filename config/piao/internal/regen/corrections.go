@@ -21,7 +21,13 @@ type corrections struct {
 
 // fix replaces the fields it names in the item with the given id (code for
 // directorates). Indicators inside an objective fix are matched by id;
-// unknown indicator ids are appended. Remove drops the item.
+// unknown indicator ids are appended (a row the import missed), and an
+// indicator with remove: true is dropped (a row that is not in the
+// document); removing an id the import does not have is an error, so a
+// changed import cannot silently turn a removal into an empty row. An
+// indicator with rename gets a new id before the other indicator fixes of
+// the same objective fix apply (see renameIndicators). A phases list
+// replaces the objective's phases whole. Remove drops the item.
 type fix struct {
 	ID     string         `yaml:"id"`
 	Why    string         `yaml:"why"`
@@ -138,16 +144,28 @@ func (c corrections) apply(res *piao.Result) error {
 			continue
 		}
 		inds, _ := f.Set["indicators"].([]any)
+		if err := renameIndicators(o, inds); err != nil {
+			return fmt.Errorf("objective %s: %w", f.ID, err)
+		}
 		for _, x := range inds {
 			m, _ := x.(map[string]any)
 			id, _ := m["id"].(string)
+			if _, ok := m["rename"]; ok {
+				continue
+			}
 			j := -1
 			for k := range o.Indicators {
 				if o.Indicators[k].ID == id {
 					j = k
 				}
 			}
-			if rm, _ := m["remove"].(bool); rm && j >= 0 {
+			if id == "" {
+				return fmt.Errorf("objective %s: indicator fix without id", f.ID)
+			}
+			if rm, _ := m["remove"].(bool); rm {
+				if j < 0 {
+					return fmt.Errorf("indicator %s: cannot remove, not in the import", id)
+				}
 				o.Indicators = append(o.Indicators[:j], o.Indicators[j+1:]...)
 				continue
 			}
@@ -160,6 +178,55 @@ func (c corrections) apply(res *piao.Result) error {
 				return fmt.Errorf("indicator %s: %w", id, err)
 			}
 		}
+	}
+	return nil
+}
+
+// renameIndicators gives the indicators named by id the id in their
+// rename field, all at once, so the ids of a shipped plan stay stable when
+// the importer numbers a card's rows differently (a row it now reads
+// shifts the rows after it): {id: II-07.1, rename: II-07.4} keeps the
+// document's new first row from taking an id people already use. Every
+// renamed id must be in the import and the ids must stay unique.
+func renameIndicators(o *config.Objective, fixes []any) error {
+	to := map[string]string{}
+	for _, x := range fixes {
+		m, _ := x.(map[string]any)
+		r, ok := m["rename"]
+		if !ok {
+			continue
+		}
+		id, _ := m["id"].(string)
+		nid, _ := r.(string)
+		if id == "" || nid == "" {
+			return fmt.Errorf("indicator rename needs id and rename: %v", m)
+		}
+		if _, dup := to[id]; dup {
+			return fmt.Errorf("indicator %s renamed twice", id)
+		}
+		to[id] = nid
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	for id := range to {
+		found := false
+		for _, ind := range o.Indicators {
+			found = found || ind.ID == id
+		}
+		if !found {
+			return fmt.Errorf("indicator %s: cannot rename, not in the import", id)
+		}
+	}
+	seen := map[string]bool{}
+	for i := range o.Indicators {
+		if nid, ok := to[o.Indicators[i].ID]; ok {
+			o.Indicators[i].ID = nid
+		}
+		if seen[o.Indicators[i].ID] {
+			return fmt.Errorf("indicator %s: id used twice after renaming", o.Indicators[i].ID)
+		}
+		seen[o.Indicators[i].ID] = true
 	}
 	return nil
 }
