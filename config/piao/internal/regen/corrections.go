@@ -144,7 +144,7 @@ func (c corrections) apply(res *piao.Result) error {
 			continue
 		}
 		inds, _ := f.Set["indicators"].([]any)
-		if err := renameIndicators(o, inds); err != nil {
+		if err := renameIndicators(o, &res.Report, inds); err != nil {
 			return fmt.Errorf("objective %s: %w", f.ID, err)
 		}
 		for _, x := range inds {
@@ -186,9 +186,10 @@ func (c corrections) apply(res *piao.Result) error {
 // rename field, all at once, so the ids of a shipped plan stay stable when
 // the importer numbers a card's rows differently (a row it now reads
 // shifts the rows after it): {id: II-07.1, rename: II-07.4} keeps the
-// document's new first row from taking an id people already use. Every
+// document's new first row from taking an id people already use. The
+// report's findings follow, so it names the rows as the plan does. Every
 // renamed id must be in the import and the ids must stay unique.
-func renameIndicators(o *config.Objective, fixes []any) error {
+func renameIndicators(o *config.Objective, rep *piao.Report, fixes []any) error {
 	to := map[string]string{}
 	for _, x := range fixes {
 		m, _ := x.(map[string]any)
@@ -227,6 +228,11 @@ func renameIndicators(o *config.Objective, fixes []any) error {
 			return fmt.Errorf("indicator %s: id used twice after renaming", o.Indicators[i].ID)
 		}
 		seen[o.Indicators[i].ID] = true
+	}
+	for i := range rep.Uncertain {
+		if nid, ok := to[rep.Uncertain[i].Item]; ok {
+			rep.Uncertain[i].Item = nid
+		}
 	}
 	return nil
 }

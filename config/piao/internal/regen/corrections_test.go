@@ -13,7 +13,10 @@ import (
 
 // imported is a card as the importer leaves it: three rows, two phases.
 func imported() *piao.Result {
-	return &piao.Result{Plan: config.Plan{Objectives: []config.Objective{{
+	return &piao.Result{Report: piao.Report{Uncertain: []piao.Finding{
+		{Line: 1214, Item: "II-07.1", Why: "descrizione ricomposta"},
+		{Line: 1223, Item: "II-07.3", Why: "parola spezzata"},
+	}}, Plan: config.Plan{Objectives: []config.Objective{{
 		ID:     "II-07",
 		Title:  "5 - COORDINARE I PROGETTI",
 		Phases: []config.Phase{{N: 3, Text: "Terza azione"}, {N: 4, Text: "Quarta azione"}},
@@ -31,6 +34,7 @@ func TestCorrectionsEditIndicatorsAndPhases(t *testing.T) {
 		yaml       string
 		wantInds   string // id=description, in plan order
 		wantPhases string // n=text, in plan order
+		wantReport string // line=item of the review report's findings
 		wantErr    string
 	}{
 		{
@@ -47,6 +51,7 @@ objectives:
 `,
 			wantInds:   "II-07.3=Riga nuova II-07.1=Formazione generale ai ragazzi II-07.2=Q0/1111110",
 			wantPhases: "3=Terza azione 4=Quarta azione",
+			wantReport: "1214=II-07.3 1223=II-07.2",
 		},
 		{
 			name: "a row the import missed is added, a row not in the document removed",
@@ -60,6 +65,7 @@ objectives:
 `,
 			wantInds:   "II-07.1=Riga nuova II-07.2=Formazione generale II-07.4=Gradimento del tutoraggio",
 			wantPhases: "3=Terza azione 4=Quarta azione",
+			wantReport: "1214=II-07.1 1223=II-07.3",
 		},
 		{
 			name: "a phases list replaces the phases, restoring lost actions",
@@ -74,6 +80,7 @@ objectives:
 `,
 			wantInds:   "II-07.1=Riga nuova II-07.2=Formazione generale II-07.3=Q0/1111110",
 			wantPhases: "1=Prima azione 3=Terza azione 4=Quarta azione",
+			wantReport: "1214=II-07.1 1223=II-07.3",
 		},
 		{
 			name:    "removing a row the import does not have is an error",
@@ -126,6 +133,13 @@ objectives:
 			}
 			if got := strings.Join(phases, " "); got != tt.wantPhases {
 				t.Errorf("phases:\n got %s\nwant %s", got, tt.wantPhases)
+			}
+			var findings []string
+			for _, f := range res.Report.Uncertain {
+				findings = append(findings, strconv.Itoa(f.Line)+"="+f.Item)
+			}
+			if got := strings.Join(findings, " "); got != tt.wantReport {
+				t.Errorf("report findings:\n got %s\nwant %s", got, tt.wantReport)
 			}
 		})
 	}
