@@ -51,6 +51,11 @@ func TestDaemonRunsTheTelegramBot(t *testing.T) {
 	case code := <-done:
 		t.Fatalf("daemon exited %d: %s", code, errb.String())
 	}
+	// The bot's first getMe gets the 502; wait for its retry to succeed, so
+	// that "people invite" below does not take the failure instead.
+	if _, err := fake.WaitCalls(wait, "getMe", 2); err != nil {
+		t.Fatalf("the bot did not retry getMe: %v\n%s", err, errb.String())
+	}
 
 	var iout, ierr syncBuffer
 	code := run(context.Background(), []string{"--data-dir", dir, "--plan", plan, "people", "invite", "rossi"},
