@@ -137,7 +137,7 @@ func (s *Store) AdvanceItems(ctx context.Context, org string, advs []Advance) (m
 			for _, k := range chunk {
 				args = append(args, k)
 			}
-			res, err := s.exec(ctx, "UPDATE items SET swept_until = ?, next_action_at = ? WHERE org = ? AND swept_until = ? AND key IN "+inList(len(chunk)), args...)
+			res, err := s.exec(ctx, advanceSQL(len(chunk)), args...)
 			if err != nil {
 				return nil, fmt.Errorf("advance items: %w", err)
 			}
@@ -163,6 +163,13 @@ func (s *Store) AdvanceItems(ctx context.Context, org string, advs []Advance) (m
 	}
 	return lost, nil
 }
+
+// advanceSQL advances n items sharing a schedule; full chunks are hot.
+func advanceSQL(n int) string {
+	return "UPDATE items SET swept_until = ?, next_action_at = ? WHERE org = ? AND swept_until = ? AND key IN " + inList(n)
+}
+
+var _ = hot(advanceSQL(500))
 
 // insertMany runs a multi-row INSERT of n rows of the given columns,
 // chunked under SQLite's parameter limit. suffix ends each statement

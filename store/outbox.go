@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Outbox statuses.
@@ -79,15 +77,27 @@ func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, err
 		for _, r := range rows[start:end] {
 			keys = append(keys, r.Key)
 		}
-		var got []struct {
-			ID  int64
-			Key string
+		args := make([]any, 0, len(keys)+1)
+		args = append(args, rows[start].Org)
+		for _, k := range keys {
+			args = append(args, k)
 		}
-		if err := s.q(ctx).Model(&OutboxRow{}).Select("id, key").Where("org = ? AND key IN ?", rows[start].Org, keys).Scan(&got).Error; err != nil {
+		got, err := s.query(ctx, "SELECT id, key FROM outbox WHERE org = ? AND key IN "+inList(len(keys)), args...)
+		if err != nil {
 			return nil, fmt.Errorf("enqueue: %w", err)
 		}
-		for _, g := range got {
-			ids[g.Key] = g.ID
+		for got.Next() {
+			var id int64
+			var key string
+			if err := got.Scan(&id, &key); err != nil {
+				got.Close()
+				return nil, fmt.Errorf("enqueue: %w", err)
+			}
+			ids[key] = id
+		}
+		got.Close()
+		if err := got.Err(); err != nil {
+			return nil, fmt.Errorf("enqueue: %w", err)
 		}
 	}
 	for i := range rows {
@@ -110,61 +120,97 @@ func (s *Store) AddNotifications(ctx context.Context, ns []Notification) error {
 var notificationCols = hotInsert("notifications",
 	[]string{"org", "item_key", "step", "recipient", "channel", "outbox_id", "created_at"}, "ON CONFLICT DO NOTHING")
 
-// claimable selects rows a dispatcher may take at now: pending and due, or
-// claimed by a dispatcher whose lease ran out (it crashed mid-send).
-func claimable(db *gorm.DB, now int64) *gorm.DB {
-	return db.Where("(status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?)", OutboxPending, now, OutboxSending, now)
-}
+// claimable is the condition on rows a dispatcher may take at now (two
+// arguments: now, now): pending and due, or claimed by a dispatcher whose
+// lease ran out (it crashed mid-send).
+const claimable = "((status = '" + OutboxPending + "' AND next_attempt_at <= ?) OR (status = '" + OutboxSending + "' AND lease_until <= ?))"
+
+const outboxColumns = "id, org, key, person_id, channel, kind, payload, status, attempts, next_attempt_at, lease_until, last_error, created_at, sent_at, external_id"
+
+var sqlClaimCandidates = hot("SELECT " + outboxColumns + " FROM outbox WHERE " + claimable + " ORDER BY next_attempt_at, id LIMIT ?")
 
 // Claim takes up to limit rows due at now for this dispatcher, marking
 // them sending until now+lease and counting the attempt. A row is claimed
 // by one dispatcher only (compare-and-set on its status).
 func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxRow, error) {
 	ms := Millis(now)
+	until := ms + lease.Milliseconds()
 	var out []OutboxRow
 	err := s.Tx(ctx, func(tx *Store) error {
-		var cand []OutboxRow
-		if err := claimable(tx.q(ctx), ms).Order("next_attempt_at, id").Limit(limit).Find(&cand).Error; err != nil {
+		cand, err := tx.queryOutbox(ctx, sqlClaimCandidates, ms, ms, limit)
+		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
 		if len(cand) == 0 {
 			return nil
 		}
-		ids := make([]int64, len(cand))
-		for i, r := range cand {
-			ids[i] = r.ID
-		}
-		res := claimable(tx.q(ctx).Model(&OutboxRow{}).Where("id IN ?", ids), ms).
-			Updates(map[string]any{"status": OutboxSending, "lease_until": ms + lease.Milliseconds(), "attempts": gorm.Expr("attempts + 1")})
-		if res.Error != nil {
-			return fmt.Errorf("claim outbox rows: %w", res.Error)
-		}
-		if int(res.RowsAffected) != len(cand) {
-			// Another dispatcher took some: keep only what is ours now.
-			var mine []int64
-			if err := tx.q(ctx).Model(&OutboxRow{}).Where("id IN ? AND status = ? AND lease_until = ?", ids, OutboxSending, ms+lease.Milliseconds()).
-				Pluck("id", &mine).Error; err != nil {
+		claimed := map[int64]bool{}
+		for start := 0; start < len(cand); start += 500 {
+			chunk := cand[start:min(start+500, len(cand))]
+			args := []any{OutboxSending, until}
+			for _, r := range chunk {
+				args = append(args, r.ID)
+			}
+			args = append(args, ms, ms)
+			res, err := tx.exec(ctx, "UPDATE outbox SET status = ?, lease_until = ?, attempts = attempts + 1 WHERE id IN "+inList(len(chunk))+" AND "+claimable, args...)
+			if err != nil {
 				return fmt.Errorf("claim outbox rows: %w", err)
 			}
-			keep := map[int64]bool{}
-			for _, id := range mine {
-				keep[id] = true
-			}
-			kept := cand[:0]
-			for _, r := range cand {
-				if keep[r.ID] {
-					kept = append(kept, r)
+			if n, _ := res.RowsAffected(); int(n) == len(chunk) {
+				for _, r := range chunk {
+					claimed[r.ID] = true
 				}
+				continue
 			}
-			cand = kept
+			// Another dispatcher took some: keep only what is ours now.
+			args = []any{OutboxSending, until}
+			for _, r := range chunk {
+				args = append(args, r.ID)
+			}
+			rows, err := tx.query(ctx, "SELECT id FROM outbox WHERE status = ? AND lease_until = ? AND id IN "+inList(len(chunk)), args...)
+			if err != nil {
+				return fmt.Errorf("claim outbox rows: %w", err)
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return fmt.Errorf("claim outbox rows: %w", err)
+				}
+				claimed[id] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("claim outbox rows: %w", err)
+			}
 		}
 		for _, r := range cand {
-			r.Status, r.LeaseUntil, r.Attempts = OutboxSending, ms+lease.Milliseconds(), r.Attempts+1
-			out = append(out, r)
+			if claimed[r.ID] {
+				r.Status, r.LeaseUntil, r.Attempts = OutboxSending, until, r.Attempts+1
+				out = append(out, r)
+			}
 		}
 		return nil
 	})
 	return out, err
+}
+
+func (s *Store) queryOutbox(ctx context.Context, query string, args ...any) ([]OutboxRow, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutboxRow
+	for rows.Next() {
+		var r OutboxRow
+		if err := rows.Scan(&r.ID, &r.Org, &r.Key, &r.PersonID, &r.Channel, &r.Kind, &r.Payload, &r.Status, &r.Attempts,
+			&r.NextAttemptAt, &r.LeaseUntil, &r.LastError, &r.CreatedAt, &r.SentAt, &r.ExternalID); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // MarkSent records a delivery.

@@ -40,7 +40,7 @@ type Options struct {
 	UpTo int
 	// Scratch marks a throw-away database (a simulation's copy): commits
 	// are not synced to disk, since a crash loses nothing worth keeping.
-	// Atomicity is unchanged.
+	// Transactions still commit or roll back as a whole.
 	Scratch bool
 }
 

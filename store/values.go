@@ -131,10 +131,34 @@ func (s *Store) History(ctx context.Context, org, indicatorID, period string) ([
 // AllValues returns every revision matching f, by indicator, period and
 // revision.
 func (s *Store) AllValues(ctx context.Context, f ValueFilter) ([]Value, error) {
-	var out []Value
-	err := f.apply(s.q(ctx)).Order("indicator_id, period, revision").Find(&out).Error
+	where, args := "org = ?", []any{f.Org}
+	if f.IndicatorID != "" {
+		where, args = where+" AND indicator_id = ?", append(args, f.IndicatorID)
+	}
+	if f.Period != "" {
+		where, args = where+" AND period = ?", append(args, f.Period)
+	}
+	if !f.ReceivedAfter.IsZero() {
+		where, args = where+" AND received_at > ?", append(args, Millis(f.ReceivedAfter))
+	}
+	rows, err := s.query(ctx, "SELECT "+valueColumns+" FROM indicator_values WHERE "+where+" ORDER BY indicator_id, period, revision", args...)
 	if err != nil {
+		return nil, fmt.Errorf("read values: %w", err)
+	}
+	defer rows.Close()
+	var out []Value
+	for rows.Next() {
+		var v Value
+		if err := rows.Scan(&v.ID, &v.Org, &v.IndicatorID, &v.Period, &v.Revision, &v.Kind, &v.Number, &v.Numerator, &v.Denominator,
+			&v.Bool, &v.Date, &v.Text, &v.NA, &v.Reason, &v.Note, &v.Raw, &v.ByPerson, &v.Channel, &v.SourceRef, &v.ReceivedAt); err != nil {
+			return nil, fmt.Errorf("read values: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read values: %w", err)
 	}
 	return out, nil
 }
+
+const valueColumns = "id, org, indicator_id, period, revision, kind, number, numerator, denominator, bool, date, text, na, reason, note, raw, by_person, channel, source_ref, received_at"

@@ -97,7 +97,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	disp := notify.NewDispatcher(st, eng, map[string]notify.Channel{
 		workflow.ChanConsole: rec, workflow.ChanTelegram: rec, workflow.ChanEmail: rec,
-	}, clock.Now, log, notify.Config{Workers: 1, BatchSize: 500}, nil)
+	}, clock.Now, log, notify.Config{Workers: 1, BatchSize: 100}, nil)
 
 	answers, err := planAnswers(ctx, st, eng, opt)
 	if err != nil {
