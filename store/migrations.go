@@ -217,6 +217,7 @@ CREATE TABLE telegram_dialogues (
 	PRIMARY KEY (org, user_id)
 );
 CREATE INDEX indicator_values_source ON indicator_values (org, source_ref);
+CREATE INDEX indicator_values_received ON indicator_values (org, received_at);
 `},
 }
 

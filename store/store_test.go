@@ -213,3 +213,37 @@ func TestMissingRowsAreErrNotFound(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestAddNotificationsKeepsTextsAndIgnoresRepeats(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t, Options{})
+	rows, err := s.Enqueue(ctx, []OutboxRow{{Org: "lecco", Key: "k1", PersonID: "rossi", Channel: "console", Kind: "batch", NextAttemptAt: 1, CreatedAt: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := rows[0].ID
+	cases := []struct{ name, item, step string }{
+		{"plain", "I-01.1#2024-S1", "r10@2024-07-31"},
+		{"quotes and backslashes", `O"1\2`, `n1@"x"`},
+		{"control characters", "a\tb\nc\x01", "e3-responsabile@2024-07-31"},
+		{"accents", "Attività è già", "r3@2024-01-31"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n := Notification{Org: "lecco", ItemKey: tc.item, Step: tc.step, Recipient: "rossi", Channel: "console", OutboxID: id, CreatedAt: 42}
+			if err := s.AddNotifications(ctx, []Notification{n, n}); err != nil {
+				t.Fatal(err)
+			}
+			// The same step again, from a later sweep: no second row.
+			again := n
+			again.CreatedAt = 99
+			if err := s.AddNotifications(ctx, []Notification{again}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Notifications(ctx, "lecco", tc.item)
+			if err != nil || len(got) != 1 || got[0] != n {
+				t.Fatalf("notifications = %+v, %v; want [%+v]", got, err, n)
+			}
+		})
+	}
+}
