@@ -209,3 +209,10 @@ func insertSQL(table string, cols []string, rows int, suffix string) string {
 	b.WriteString(" " + suffix)
 	return b.String()
 }
+
+// hotInsert registers the full-chunk INSERT of a table as hot: a sweep of
+// a large plan inserts thousands of notifications in full chunks.
+func hotInsert(table string, cols []string, suffix string) []string {
+	hot(insertSQL(table, cols, insertChunk(len(cols)), suffix))
+	return cols
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -108,63 +107,18 @@ func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, err
 }
 
 // AddNotifications records notifications; existing ones are left alone.
-//
-// Rows go to SQLite as one JSON array per chunk, read by json_each: a year
-// of a large plan records about a million notifications, and binding seven
-// parameters per row cost more than SQLite reading them from one text.
 func (s *Store) AddNotifications(ctx context.Context, ns []Notification) error {
-	const per = 4000
-	buf := make([]byte, 0, 64*min(len(ns), per))
-	for start := 0; start < len(ns); start += per {
-		chunk := ns[start:min(start+per, len(ns))]
-		org := chunk[0].Org
-		buf = append(buf[:0], '[')
-		for i, n := range chunk {
-			if n.Org != org {
-				return fmt.Errorf("record notifications: organisations %q and %q in one call", org, n.Org)
-			}
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, '[')
-			for _, v := range []string{n.ItemKey, n.Step, n.Recipient, n.Channel} {
-				buf = appendJSONString(buf, v)
-				buf = append(buf, ',')
-			}
-			buf = strconv.AppendInt(buf, n.OutboxID, 10)
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, n.CreatedAt, 10)
-			buf = append(buf, ']')
-		}
-		buf = append(buf, ']')
-		if _, err := s.exec(ctx, sqlAddNotifications, org, string(buf)); err != nil {
-			return fmt.Errorf("record notifications: %w", err)
-		}
+	if len(ns) == 0 {
+		return nil
 	}
-	return nil
+	return s.insertMany(ctx, "notifications", notificationCols, len(ns), func(i int) []any {
+		n := ns[i]
+		return []any{n.Org, n.ItemKey, n.Step, n.Recipient, n.Channel, n.OutboxID, n.CreatedAt}
+	}, "ON CONFLICT DO NOTHING")
 }
 
-// WHERE true: SQLite needs it to read ON CONFLICT after a SELECT.
-var sqlAddNotifications = hot(`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at)
-	SELECT ?, n.value->>0, n.value->>1, n.value->>2, n.value->>3, n.value->>4, n.value->>5 FROM json_each(?) AS n WHERE true
-	ON CONFLICT DO NOTHING`)
-
-// appendJSONString appends s as a JSON string.
-func appendJSONString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			buf = append(buf, '\\', c)
-		case c < 0x20:
-			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			buf = append(buf, c)
-		}
-	}
-	return append(buf, '"')
-}
+var notificationCols = hotInsert("notifications",
+	[]string{"org", "item_key", "step", "recipient", "channel", "outbox_id", "created_at"}, "ON CONFLICT DO NOTHING")
 
 // claimable is the condition on rows a dispatcher may take at now (two
 // arguments: now, now): pending and due, or claimed by a dispatcher whose

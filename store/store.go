@@ -56,11 +56,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
 	}
-	sync := "NORMAL"
+	dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate"
 	if opt.Scratch {
-		sync = "OFF"
+		dsn += "&_synchronous=OFF"
+	} else {
+		dsn += "&_synchronous=NORMAL"
 	}
-	dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_synchronous=" + sync
 	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
 		Logger:                 gormLogger{log: log},
 		TranslateError:         true,
