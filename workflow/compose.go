@@ -172,7 +172,9 @@ func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayloa
 		}
 		seen[en.Item] = true
 		l := snap.line(it, m.Lang, rc)
-		m.Items, m.Kinds = append(m.Items, l.Code+"@"+it.Period), append(m.Kinds, en.Kind)
+		// One string per item, shared by every message that names it.
+		ref := snap.label("m\x00"+it.Key, func() string { return l.Code + "@" + it.Period })
+		m.Items, m.Kinds = append(m.Items, ref), append(m.Kinds, internKind(en.Kind))
 		switch en.Kind {
 		case "reminder":
 			b.Due = append(b.Due, l)
@@ -194,6 +196,17 @@ func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayloa
 	r := notify.RenderBatch(b)
 	m.Subject, m.Text, m.HTML, m.TGHTML = r.Subject, r.Text, r.HTML, r.TGHTML
 	return m, nil
+}
+
+// internKind returns the constant for a decoded entry kind, so messages
+// kept after sending (a simulation's record) share three strings.
+func internKind(k string) string {
+	for _, c := range []string{"reminder", "nag", "escalation"} {
+		if k == c {
+			return c
+		}
+	}
+	return k
 }
 
 // line describes an item for a message. The parts that depend on the plan
