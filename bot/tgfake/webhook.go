@@ -62,6 +62,15 @@ func (s *Server) Webhook() (url, secret string) {
 	return s.webhookURL, s.webhookSecret
 }
 
+// WaitWebhook waits until a webhook is registered and returns it. A call to
+// setWebhook is recorded before it is handled, so WaitCalls alone may
+// return before the webhook is in place.
+func (s *Server) WaitWebhook(ctx context.Context) (url, secret string, err error) {
+	err = s.waitFor(ctx, func() bool { return s.webhookURL != "" })
+	url, secret = s.Webhook()
+	return url, secret, err
+}
+
 // DeliverWebhook posts the pending updates, oldest first, to the registered
 // webhook with the X-Telegram-Bot-Api-Secret-Token header, as Telegram does.
 // An update answered with a 2xx status is confirmed; delivery stops at the

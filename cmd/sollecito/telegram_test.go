@@ -228,10 +228,11 @@ func TestDaemonWebhookMode(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{stdout: &out, stderr: &errb, lookup: lookup, now: now})
 	}()
-	if _, err := fake.WaitCalls(wait, "setWebhook", 1); err != nil {
+	url, s, err := fake.WaitWebhook(wait)
+	if err != nil {
 		t.Fatalf("no webhook registered: %v\n%s", err, errb.String())
 	}
-	if url, s := fake.Webhook(); url != "http://"+addr+"/telegram/hook" || s != secret {
+	if url != "http://"+addr+"/telegram/hook" || s != secret {
 		t.Fatalf("webhook %q %q", url, s)
 	}
 	var iout syncBuffer
