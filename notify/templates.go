@@ -28,9 +28,17 @@ type Batch struct {
 	Due       []Line // reminders: due soon or today
 	Overdue   []Line // the person's own overdue items
 	Escalated []Line // other people's overdue items the person should know
+	// MoreEscalated counts escalated items beyond EscalatedMax, not listed.
+	MoreEscalated int
 	// HowTo says how to answer on this channel; "" for none.
 	HowTo string
 }
+
+// EscalatedMax is how many of other people's overdue items one message
+// lists; the rest are counted ("… e altre 40"), so that a coordinator told
+// of a whole directorate's lateness gets a message readable on a phone,
+// not hundreds of lines. `sollecito status` and the digests give the rest.
+const EscalatedMax = 20
 
 // Rendered is a message in the three forms channels use.
 type Rendered struct {
@@ -41,7 +49,7 @@ type Rendered struct {
 }
 
 type words struct {
-	greeting, due, overdue, escalated, period, dueOn, late, target, people, phaseHint, subjectDue, subjectLate, subjectEsc, footer string
+	greeting, due, overdue, escalated, period, dueOn, late, target, people, phaseHint, subjectDue, subjectLate, subjectEsc, footer, more string
 }
 
 var dict = map[string]words{
@@ -59,6 +67,7 @@ var dict = map[string]words{
 		subjectDue:  "Promemoria: %d scadenze",
 		subjectLate: "Sollecito: %d scadenze superate",
 		subjectEsc:  "Segnalazione: %d scadenze superate da seguire",
+		more:        "… e altre %d scadenze superate (elenco completo: sollecito status)",
 		footer:      "Messaggio automatico di Sollecito — %s.",
 	},
 	"en": {
@@ -75,6 +84,7 @@ var dict = map[string]words{
 		subjectDue:  "Reminder: %d deadlines",
 		subjectLate: "Overdue: %d deadlines passed",
 		subjectEsc:  "Escalation: %d overdue deadlines to follow up",
+		more:        "… and %d more overdue deadlines (full list: sollecito status)",
 		footer:      "Automatic message from Sollecito — %s.",
 	},
 }
@@ -96,7 +106,7 @@ func RenderBatch(b Batch) Rendered {
 	case len(b.Due) > 0:
 		subject = fmt.Sprintf(w.subjectDue, len(b.Due))
 	default:
-		subject = fmt.Sprintf(w.subjectEsc, len(b.Escalated))
+		subject = fmt.Sprintf(w.subjectEsc, len(b.Escalated)+b.MoreEscalated)
 	}
 	if b.Org != "" {
 		subject += " — " + b.Org
@@ -129,6 +139,12 @@ func RenderBatch(b Batch) Rendered {
 			t.WriteString("- " + l.Code + ": " + l.Title + "\n  " + details + "\n")
 			h.WriteString("<li><b>" + code + "</b>: " + title + "<br><small>" + detailsHTML + "</small></li>\n")
 			tg.WriteString("• <b>" + code + "</b> " + title + "\n  <i>" + detailsHTML + "</i>\n")
+		}
+		if s.title == w.escalated && b.MoreEscalated > 0 {
+			more := fmt.Sprintf(w.more, b.MoreEscalated)
+			t.WriteString("- " + more + "\n")
+			h.WriteString("<li><i>" + html.EscapeString(more) + "</i></li>\n")
+			tg.WriteString("• <i>" + html.EscapeString(more) + "</i>\n")
 		}
 		h.WriteString("</ul>\n")
 	}

@@ -171,6 +171,10 @@ func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayloa
 			continue
 		}
 		seen[en.Item] = true
+		if en.Kind == "escalation" && len(b.Escalated) == notify.EscalatedMax {
+			b.MoreEscalated++ // counted, not listed: nothing to render
+			continue
+		}
 		l := snap.line(it, m.Lang, rc)
 		// One string per item, shared by every message that names it.
 		ref := snap.label("m\x00"+it.Key, func() string { return l.Code + "@" + it.Period })
@@ -187,7 +191,7 @@ func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayloa
 			b.Escalated = append(b.Escalated, l)
 		}
 	}
-	if len(b.Due)+len(b.Overdue)+len(b.Escalated) == 0 {
+	if len(b.Due)+len(b.Overdue)+len(b.Escalated)+b.MoreEscalated == 0 {
 		return nil, nil
 	}
 	if own > 0 {
