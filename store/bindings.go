@@ -57,10 +57,3 @@ func (s *Store) Bind(ctx context.Context, b TelegramBinding) error {
 func (s *Store) DeactivateBinding(ctx context.Context, org, personID string) error {
 	return s.q(ctx).Model(&TelegramBinding{}).Where("org = ? AND person_id = ?", org, personID).Update("active", false).Error
 }
-
-// Binding returns a person's active Telegram binding.
-func (s *Store) Binding(ctx context.Context, org, personID string) (TelegramBinding, error) {
-	var b TelegramBinding
-	err := s.q(ctx).Where("org = ? AND person_id = ? AND active", org, personID).Take(&b).Error
-	return b, notFound(err)
-}

@@ -61,13 +61,3 @@ func (s *Store) UseInvite(ctx context.Context, org, codeHash string, userID, now
 	inv.UsedAt, inv.UsedBy = nowMillis, userID
 	return inv, nil
 }
-
-// Invites returns the invitations of a person, newest first.
-func (s *Store) Invites(ctx context.Context, org, personID string) ([]TelegramInvite, error) {
-	var out []TelegramInvite
-	err := s.q(ctx).Where("org = ? AND person_id = ?", org, personID).Order("created_at DESC").Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("read invitations: %w", err)
-	}
-	return out, nil
-}

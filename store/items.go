@@ -127,18 +127,6 @@ func (s *Store) NextItemAction(ctx context.Context, org string) (int64, error) {
 
 var sqlNextItemAction = hot("SELECT MIN(next_action_at) FROM items WHERE org = ? AND next_action_at > 0")
 
-// AdvanceItem records that an item's schedule was processed up to
-// sweptUntil, if nobody else did it first (compare-and-set on the old
-// value). It reports whether this call won.
-func (s *Store) AdvanceItem(ctx context.Context, org, key string, oldSwept, sweptUntil, next int64) (bool, error) {
-	res := s.q(ctx).Model(&Item{}).Where("org = ? AND key = ? AND swept_until = ?", org, key, oldSwept).
-		Updates(map[string]any{"swept_until": sweptUntil, "next_action_at": next})
-	if res.Error != nil {
-		return false, fmt.Errorf("advance item %s: %w", key, res.Error)
-	}
-	return res.RowsAffected == 1, nil
-}
-
 // CloseItems sets the state of items (submitted, done, open again) and
 // their next action.
 func (s *Store) CloseItems(ctx context.Context, org string, keys []string, state string, closedAt int64, doneOn string, next int64) error {
@@ -164,15 +152,6 @@ func closeItemsSQL(n int) string {
 }
 
 var _ = hot(closeItemsSQL(1))
-
-// ItemsInStates returns the items of org in any of the given states.
-func (s *Store) ItemsInStates(ctx context.Context, org string, states ...string) ([]Item, error) {
-	args := []any{org}
-	for _, st := range states {
-		args = append(args, st)
-	}
-	return s.queryItems(ctx, "org = ? AND state IN "+inList(len(states))+" ORDER BY key", args...)
-}
 
 // LateOrAwaitingLines returns the items that are late on day (open,
 // tracked, due before it) or still waiting for an event date, in no

@@ -227,13 +227,6 @@ func (s *Store) GetIndicator(ctx context.Context, org, id string) (Indicator, er
 	return ind, notFound(err)
 }
 
-// Objectives returns the active objectives of org.
-func (s *Store) Objectives(ctx context.Context, org string) ([]Objective, error) {
-	var out []Objective
-	err := s.q(ctx).Where("org = ? AND active", org).Order("id").Find(&out).Error
-	return out, err
-}
-
 // PeopleByIDs returns the people of org (active or not) with the given ids.
 func (s *Store) PeopleByIDs(ctx context.Context, org string, ids []string) ([]Person, error) {
 	var out []Person

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"sollecito/scheduler"
 	"sollecito/workflow"
 )
 
@@ -34,10 +33,7 @@ objectives:
     staff: [anna]
     phases:
 ` + phases.String()
-	dir := t.TempDir()
-	e := &env{t: t, dir: dir, clock: scheduler.NewClock(at(2024, 8, 12, 8, 45)), rec: &recorder{}}
-	e.l = loadTest(t, dir, plan, testConfig)
-	e.open(func(o *workflow.Options) { o.Channels = emailOnly })
+	e := newEnvWith(t, at(2024, 8, 12, 8, 45), plan, testConfig, func(o *workflow.Options) { o.Channels = emailOnly })
 	if _, err := e.eng.Digest(context.Background(), workflow.DigestCoordinators); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"sollecito/scheduler"
 	"sollecito/store"
 	"sollecito/workflow"
 	"sollecito/workflow/calendar"
@@ -73,10 +72,7 @@ objectives:
 // newDigestEnv is an engine over digestPlan with the given channels.
 func newDigestEnv(t *testing.T, start time.Time, chans workflow.ChannelSet) *env {
 	t.Helper()
-	dir := t.TempDir()
-	e := &env{t: t, dir: dir, clock: scheduler.NewClock(start), rec: &recorder{}}
-	e.l = loadTest(t, dir, digestPlan, testConfig)
-	e.open(func(o *workflow.Options) { o.Channels = chans })
+	e := newEnvWith(t, start, digestPlan, testConfig, func(o *workflow.Options) { o.Channels = chans })
 	return e
 }
 

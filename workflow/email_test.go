@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"sollecito/notify/email"
-	"sollecito/scheduler"
 	"sollecito/store"
 	"sollecito/workflow"
 )
@@ -34,10 +33,7 @@ type mailEnv struct {
 
 func newMailEnv(t *testing.T, start time.Time) *mailEnv {
 	t.Helper()
-	dir := t.TempDir()
-	e := &env{t: t, dir: dir, clock: scheduler.NewClock(start), rec: &recorder{}}
-	e.l = loadTest(t, dir, testPlan, mailConfig)
-	e.open(func(o *workflow.Options) { o.Channels = workflow.ChannelSet{Email: true, Console: "never"} })
+	e := newEnvWith(t, start, testPlan, mailConfig, func(o *workflow.Options) { o.Channels = workflow.ChannelSet{Email: true, Console: "never"} })
 	ch, err := email.NewChannel(email.New(email.Config{Host: "127.0.0.1"}, nil),
 		email.ChannelConfig{From: "Sollecito <sollecito@prova.example>", ReplyTo: "sollecito+{token}@prova.example"},
 		func(ctx context.Context, id int64) (string, error) {
@@ -364,10 +360,7 @@ func TestHandleMailPartlyAcceptedAndPhases(t *testing.T) {
 
 func TestHandleMailAnswersInThePersonsLanguage(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	e := &env{t: t, dir: dir, clock: scheduler.NewClock(at(2024, 7, 17, 9, 30)), rec: &recorder{}}
-	e.l = loadTest(t, dir, strings.Replace(testPlan, "email: anna@example.org}", "email: anna@example.org, language: en}", 1), mailConfig)
-	e.open(func(o *workflow.Options) { o.Channels = workflow.ChannelSet{Email: true, Console: "never"} })
+	e := newEnvWith(t, at(2024, 7, 17, 9, 30), strings.Replace(testPlan, "email: anna@example.org}", "email: anna@example.org, language: en}", 1), mailConfig, func(o *workflow.Options) { o.Channels = workflow.ChannelSet{Email: true, Console: "never"} })
 	me := &mailEnv{env: e}
 	var err error
 	me.ch, err = email.NewChannel(email.New(email.Config{Host: "127.0.0.1"}, nil),

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"sollecito/scheduler"
 )
 
 // TestEscalationListsTwentyAndCountsTheRest: a coordinator told of 25
@@ -31,10 +29,7 @@ objectives:
     staff: [anna]
     indicators:
 ` + inds.String()
-	dir := t.TempDir()
-	e := &env{t: t, dir: dir, clock: scheduler.NewClock(at(2024, 7, 31, 10, 0)), rec: &recorder{}}
-	e.l = loadTest(t, dir, plan, testConfig)
-	e.open()
+	e := newEnvWith(t, at(2024, 7, 31, 10, 0), plan, testConfig)
 	e.run(at(2024, 8, 14, 12, 0)) // day 10 late: the coordinators are told
 	var found bool
 	for _, d := range e.rec.all() {

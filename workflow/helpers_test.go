@@ -85,9 +85,15 @@ func loadTest(t *testing.T, dir, plan, cfg string) *config.Loaded {
 
 func newEnv(t *testing.T, start time.Time, opts ...func(*workflow.Options)) *env {
 	t.Helper()
+	return newEnvWith(t, start, testPlan, testConfig, opts...)
+}
+
+// newEnvWith is newEnv over a plan and configuration of the test's own.
+func newEnvWith(t *testing.T, start time.Time, plan, cfg string, opts ...func(*workflow.Options)) *env {
+	t.Helper()
 	dir := t.TempDir()
 	e := &env{t: t, dir: dir, clock: scheduler.NewClock(start), rec: &recorder{}}
-	e.l = loadTest(t, dir, testPlan, testConfig)
+	e.l = loadTest(t, dir, plan, cfg)
 	e.open(opts...)
 	return e
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"sollecito/scheduler"
 )
 
 const dstPlan = `
@@ -28,10 +26,7 @@ objectives:
 // (30/03/2025) and October (26/10/2025) move the clocks; a 09:00 reminder
 // still fires once, at 09:00 local time, on the right day.
 func TestRemindersAcrossDaylightSavingChanges(t *testing.T) {
-	dir := t.TempDir()
-	e := &env{t: t, dir: dir, clock: scheduler.NewClock(at(2025, 3, 10, 0, 0)), rec: &recorder{}}
-	e.l = loadTest(t, dir, dstPlan, "organisation: prova\ntracking_start: 01/01/2025\nescalation: {nag_every: 0, steps: []}\n")
-	e.open()
+	e := newEnvWith(t, at(2025, 3, 10, 0, 0), dstPlan, "organisation: prova\ntracking_start: 01/01/2025\nescalation: {nag_every: 0, steps: []}\n")
 	e.run(at(2025, 11, 5, 0, 0))
 	var got []string
 	for _, d := range e.rec.all() {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"sollecito/notify"
-	"sollecito/scheduler"
 	"sollecito/store"
 	"sollecito/workflow"
 	"sollecito/workflow/calendar"
@@ -213,11 +212,8 @@ func TestEveryCrashPointDeliversOnce(t *testing.T) {
 }
 
 func TestRemindersAreNotSentForDeadlinesBeforeTrackingStarted(t *testing.T) {
-	dir := t.TempDir()
-	e := &env{t: t, dir: dir, clock: scheduler.NewClock(at(2024, 8, 10, 8, 0)), rec: &recorder{}}
 	// Adopted on 10/08/2024: the first semester (due 31/07) is history.
-	e.l = loadTest(t, dir, testPlan, "organisation: prova\n")
-	e.open()
+	e := newEnvWith(t, at(2024, 8, 10, 8, 0), testPlan, "organisation: prova\n")
 	e.run(at(2024, 12, 31, 12, 0))
 	for _, s := range e.rec.summary() {
 		if strings.Contains(s, "2024-S1") || strings.Contains(s, "I-01/2@2024") {
