@@ -32,7 +32,22 @@ type Batch struct {
 	MoreEscalated int
 	// HowTo says how to answer on this channel; "" for none.
 	HowTo string
+	// Formats are the forms to render (zero: all three). A channel reads
+	// one or two of them, and a large plan renders tens of thousands of
+	// long batches a year.
+	Formats Format
 }
+
+// Format is a set of rendered forms of a message.
+type Format uint8
+
+// The forms a message is rendered in.
+const (
+	FormatText     Format = 1 << iota // plain text: console, e-mail
+	FormatHTML                        // e-mail HTML part
+	FormatTelegram                    // Telegram HTML
+	FormatAll      = FormatText | FormatHTML | FormatTelegram
+)
 
 // EscalatedMax is how many of other people's overdue items one message
 // lists; the rest are counted ("… e altre 40"), so that a coordinator told
@@ -116,74 +131,120 @@ func RenderBatch(b Batch) Rendered {
 		lines []Line
 	}{{w.overdue, b.Overdue}, {w.due, b.Due}, {w.escalated, b.Escalated}}
 
-	var t, h, tg strings.Builder
-	// Sized once: a long batch would otherwise regrow each builder many
-	// times, and a year of a large plan renders tens of thousands.
+	formats := b.Formats
+	if formats == 0 {
+		formats = FormatAll
+	}
+	// Each builder is sized once: a long batch would otherwise regrow it
+	// many times, and a year of a large plan renders tens of thousands.
 	n := len(b.Overdue) + len(b.Due) + len(b.Escalated)
-	t.Grow(400 + 220*n)
-	h.Grow(600 + 300*n)
-	tg.Grow(400 + 260*n)
-	fmt.Fprintf(&t, w.greeting+"\n", b.Name)
-	fmt.Fprintf(&h, "<p>"+w.greeting+"</p>\n", html.EscapeString(b.Name))
-	fmt.Fprintf(&tg, w.greeting+"\n", html.EscapeString(b.Name))
+	t := newForm(formats&FormatText != 0, 400+220*n)
+	h := newForm(formats&FormatHTML != 0, 600+300*n)
+	tg := newForm(formats&FormatTelegram != 0, 400+260*n)
+	t.printf(w.greeting+"\n", b.Name)
+	h.printf("<p>"+w.greeting+"</p>\n", html.EscapeString(b.Name))
+	tg.printf(w.greeting+"\n", html.EscapeString(b.Name))
+	escape := h.on || tg.on
 	for _, s := range sections {
 		if len(s.lines) == 0 {
 			continue
 		}
-		fmt.Fprintf(&t, "\n%s:\n", strings.ToUpper(s.title))
-		fmt.Fprintf(&h, "<h3>%s</h3>\n<ul>\n", html.EscapeString(s.title))
-		fmt.Fprintf(&tg, "\n<b>%s</b>\n", html.EscapeString(s.title))
+		t.printf("\n%s:\n", strings.ToUpper(s.title))
+		h.printf("<h3>%s</h3>\n<ul>\n", html.EscapeString(s.title))
+		tg.printf("\n<b>%s</b>\n", html.EscapeString(s.title))
 		for _, l := range s.lines {
-			details := strings.Join(lineDetails(l, w), " · ")
-			code, title, detailsHTML := html.EscapeString(l.Code), html.EscapeString(l.Title), html.EscapeString(details)
-			t.WriteString("- " + l.Code + ": " + l.Title + "\n  " + details + "\n")
-			h.WriteString("<li><b>" + code + "</b>: " + title + "<br><small>" + detailsHTML + "</small></li>\n")
-			tg.WriteString("• <b>" + code + "</b> " + title + "\n  <i>" + detailsHTML + "</i>\n")
+			details := lineDetails(l, w)
+			t.write("- ", l.Code, ": ", l.Title, "\n  ", details, "\n")
+			if escape {
+				code, title, detailsHTML := html.EscapeString(l.Code), html.EscapeString(l.Title), html.EscapeString(details)
+				h.write("<li><b>", code, "</b>: ", title, "<br><small>", detailsHTML, "</small></li>\n")
+				tg.write("• <b>", code, "</b> ", title, "\n  <i>", detailsHTML, "</i>\n")
+			}
 		}
 		if s.title == w.escalated && b.MoreEscalated > 0 {
 			more := fmt.Sprintf(w.more, b.MoreEscalated)
-			t.WriteString("- " + more + "\n")
-			h.WriteString("<li><i>" + html.EscapeString(more) + "</i></li>\n")
-			tg.WriteString("• <i>" + html.EscapeString(more) + "</i>\n")
+			t.write("- ", more, "\n")
+			h.write("<li><i>", html.EscapeString(more), "</i></li>\n")
+			tg.write("• <i>", html.EscapeString(more), "</i>\n")
 		}
-		h.WriteString("</ul>\n")
+		h.write("</ul>\n")
 	}
 	if b.HowTo != "" {
-		fmt.Fprintf(&t, "\n%s\n", b.HowTo)
-		fmt.Fprintf(&h, "<p>%s</p>\n", strings.ReplaceAll(html.EscapeString(b.HowTo), "\n", "<br>"))
-		fmt.Fprintf(&tg, "\n%s\n", html.EscapeString(b.HowTo))
+		t.printf("\n%s\n", b.HowTo)
+		h.printf("<p>%s</p>\n", strings.ReplaceAll(html.EscapeString(b.HowTo), "\n", "<br>"))
+		tg.printf("\n%s\n", html.EscapeString(b.HowTo))
 	}
 	footer := fmt.Sprintf(w.footer, b.Org)
-	fmt.Fprintf(&t, "\n-- \n%s\n", footer)
-	fmt.Fprintf(&h, "<p style=\"color:#666;font-size:small\">%s</p>\n", html.EscapeString(footer))
+	t.printf("\n-- \n%s\n", footer)
+	h.printf("<p style=\"color:#666;font-size:small\">%s</p>\n", html.EscapeString(footer))
 	return Rendered{Subject: subject, Text: t.String(), HTML: h.String(), TGHTML: tg.String()}
 }
 
-func lineDetails(l Line, w words) []string {
-	var d []string
+// form is one rendered form of a message; writes to a form not wanted
+// are dropped.
+type form struct {
+	on bool
+	strings.Builder
+}
+
+func newForm(on bool, size int) *form {
+	f := &form{on: on}
+	if on {
+		f.Grow(size)
+	}
+	return f
+}
+
+func (f *form) printf(format string, args ...any) {
+	if f.on {
+		fmt.Fprintf(&f.Builder, format, args...)
+	}
+}
+
+func (f *form) write(parts ...string) {
+	if f.on {
+		for _, p := range parts {
+			f.WriteString(p)
+		}
+	}
+}
+
+// lineDetails is the second line of an item: objective, period, due
+// date, lateness, target, people, joined by " · ".
+func lineDetails(l Line, w words) string {
+	var b strings.Builder
+	b.Grow(len(l.Objective) + len(l.Period) + len(l.Target) + len(l.People) + len(l.Away) + 80)
+	add := func(parts ...string) {
+		if b.Len() > 0 {
+			b.WriteString(" · ")
+		}
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
 	if l.Objective != "" {
-		d = append(d, l.Objective)
+		add(l.Objective)
 	}
 	if l.Period != "" {
-		d = append(d, w.period+" "+l.Period)
+		add(w.period, " ", l.Period)
 	}
 	if l.Due != "" {
-		d = append(d, w.dueOn+" "+l.Due)
+		add(w.dueOn, " ", l.Due)
 	}
 	if l.DaysLate > 0 {
-		d = append(d, fmt.Sprintf(w.late, l.DaysLate))
+		add(fmt.Sprintf(w.late, l.DaysLate))
 	}
 	if l.Target != "" {
-		d = append(d, w.target+" "+l.Target)
+		add(w.target, " ", l.Target)
 	}
 	if l.People != "" {
-		d = append(d, w.people+": "+l.People)
+		add(w.people, ": ", l.People)
 	}
 	if l.Away != "" {
-		d = append(d, l.Away)
+		add(l.Away)
 	}
 	if l.Phase && l.People == "" {
-		d = append(d, w.phaseHint)
+		add(w.phaseHint)
 	}
-	return d
+	return b.String()
 }

@@ -152,6 +152,20 @@ func (e *Engine) compose(ctx context.Context, snap *Snapshot, row store.OutboxRo
 	return m, nil
 }
 
+// formatsOf returns the forms a channel sends: Telegram its HTML, e-mail
+// text and HTML, the console text.
+func formatsOf(channel string) notify.Format {
+	switch channel {
+	case ChanTelegram:
+		return notify.FormatTelegram
+	case ChanEmail:
+		return notify.FormatText | notify.FormatHTML
+	case ChanConsole:
+		return notify.FormatText
+	}
+	return notify.FormatAll
+}
+
 func langOf(l string) string {
 	if l == "en" {
 		return "en"
@@ -197,6 +211,7 @@ func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayloa
 	if own > 0 {
 		b.HowTo = howTo(row.Channel, m.Lang, own, snap.Plan().Year)
 	}
+	b.Formats = formatsOf(row.Channel)
 	r := notify.RenderBatch(b)
 	m.Subject, m.Text, m.HTML, m.TGHTML = r.Subject, r.Text, r.HTML, r.TGHTML
 	return m, nil
