@@ -73,8 +73,8 @@ func (e *Engine) prefetch(ctx context.Context, rows []store.OutboxRow) *prefetch
 		if row.Kind != OutboxBatch {
 			continue
 		}
-		var p BatchPayload
-		if err := json.Unmarshal([]byte(row.Payload), &p); err != nil {
+		p, err := DecodeBatchPayload(row.Payload)
+		if err != nil {
 			continue // reported by compose for that row
 		}
 		pre.payloads[row.ID] = p

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -247,8 +246,8 @@ func (e *Engine) tokenItems(ctx context.Context, snap *Snapshot, row store.Outbo
 	if row.Kind != OutboxBatch {
 		return nil
 	}
-	var bp BatchPayload
-	if json.Unmarshal([]byte(row.Payload), &bp) != nil {
+	bp, err := DecodeBatchPayload(row.Payload)
+	if err != nil {
 		return nil
 	}
 	var out []string

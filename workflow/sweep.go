@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -31,16 +30,17 @@ type ChannelSet struct {
 
 // Entry is one line of a batched message: one step of one item.
 type Entry struct {
-	Item string `json:"item"`
-	Step string `json:"step"`
-	Kind string `json:"kind"` // reminder, nag, escalation
-	Late int    `json:"late,omitempty"`
+	Item string
+	Step string
+	Kind string // reminder, nag, escalation
+	Late int
 }
 
-// BatchPayload is the outbox payload of a sweep message.
+// BatchPayload is the outbox payload of a sweep message (stored in the
+// form Encode writes).
 type BatchPayload struct {
-	At      time.Time `json:"at"`
-	Entries []Entry   `json:"entries"`
+	At      time.Time
+	Entries []Entry
 }
 
 // Outbox kinds.
@@ -152,12 +152,12 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			if len(entries) == 0 {
 				continue
 			}
-			payload, err := json.Marshal(BatchPayload{At: now.UTC(), Entries: entries})
+			payload, err := BatchPayload{At: now.UTC(), Entries: entries}.Encode()
 			if err != nil {
 				return err
 			}
 			rows = append(rows, store.OutboxRow{Org: org, Key: fmt.Sprintf("batch:%s:%s:%s", t.person, t.channel, now.UTC().Format(time.RFC3339Nano)),
-				PersonID: t.person, Channel: t.channel, Kind: OutboxBatch, Payload: string(payload),
+				PersonID: t.person, Channel: t.channel, Kind: OutboxBatch, Payload: payload,
 				NextAttemptAt: store.Millis(now), CreatedAt: store.Millis(now)})
 		}
 		rows, err = tx.Enqueue(ctx, rows)

@@ -178,13 +178,16 @@ func issueToken(t *testing.T, dir, person string, items []string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var p workflow.BatchPayload
+	p := workflow.BatchPayload{At: inspectNow}
 	for _, it := range items {
 		p.Entries = append(p.Entries, workflow.Entry{Item: it, Step: "r10", Kind: "reminder"})
 	}
-	payload, _ := json.Marshal(p)
+	payload, err := p.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
 	rows, err := st.Enqueue(ctx, []store.OutboxRow{{Org: "esempio", Key: "batch:" + person + ":" + t.Name(), PersonID: person,
-		Channel: workflow.ChanEmail, Kind: workflow.OutboxBatch, Payload: string(payload),
+		Channel: workflow.ChanEmail, Kind: workflow.OutboxBatch, Payload: payload,
 		NextAttemptAt: store.Millis(inspectNow), CreatedAt: store.Millis(inspectNow.Add(-24 * time.Hour))}})
 	if err != nil {
 		t.Fatal(err)
