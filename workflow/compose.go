@@ -82,7 +82,7 @@ func (e *Engine) prefetch(ctx context.Context, rows []store.OutboxRow) *prefetch
 			keys = append(keys, en.Item)
 		}
 	}
-	items, err := e.st.ItemsByKeys(ctx, org, dedupe(keys))
+	items, err := e.st.LineItems(ctx, org, dedupe(keys))
 	if err != nil {
 		pre.err = err
 		return pre

@@ -72,7 +72,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	now := e.now()
 	org := snap.Org()
 	var res SweepResult
-	items, err := e.st.DueItems(ctx, org, store.Millis(now), 1<<30)
+	items, err := e.st.SweepItems(ctx, org, store.Millis(now))
 	if err != nil || len(items) == 0 {
 		return res, err
 	}

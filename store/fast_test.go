@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSweepAndLineItemsReadWhatTheirCallersUse checks the two narrow item
+// reads of the hot paths against the items saved: the due ones in order
+// of their next action, and the ones asked for by key, whatever their
+// number.
+func TestSweepAndLineItemsReadWhatTheirCallersUse(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t, Options{})
+	if _, err := s.SyncPlan(ctx, snapshot("I-01.1"), t0); err != nil {
+		t.Fatal(err)
+	}
+	items := []Item{
+		{Org: "lecco", Key: "ind:I-01.1:2024-S1", Kind: "indicator", ObjectiveID: "I-01", IndicatorID: "I-01.1", Period: "2024-S1",
+			Due: "2024-07-31", State: StateOpen, Assignees: "rossi,verdi", Tracked: true, NextActionAt: 200, SweptUntil: 150},
+		{Org: "lecco", Key: "ph:I-01:2:2024", Kind: "phase", ObjectiveID: "I-01", PhaseN: 2, Period: "2024", Rule: "entro il 30/06",
+			Due: "2024-07-01", State: StateDone, Assignees: "rossi", Tracked: true, NextActionAt: 100},
+		{Org: "lecco", Key: "ind:I-01.1:2024-S2", Kind: "indicator", ObjectiveID: "I-01", IndicatorID: "I-01.1", Period: "2024-S2",
+			Due: "2025-01-31", State: StateOpen, Assignees: "rossi", Tracked: true, NextActionAt: 900},
+		{Org: "lecco", Key: "ind:I-01.1:2023-S2", Kind: "indicator", ObjectiveID: "I-01", IndicatorID: "I-01.1", Period: "2023-S2",
+			Due: "2024-01-31", State: StateOpen, Assignees: "rossi", Tracked: false},
+	}
+	if err := s.SaveItems(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		now  int64
+		want []Item
+	}{
+		{"nothing due yet", 99, nil},
+		{"one due", 100, []Item{{Org: "lecco", Key: "ph:I-01:2:2024", ObjectiveID: "I-01", Due: "2024-07-01", Assignees: "rossi"}}},
+		{"in order of next action", 500, []Item{
+			{Org: "lecco", Key: "ph:I-01:2:2024", ObjectiveID: "I-01", Due: "2024-07-01", Assignees: "rossi"},
+			{Org: "lecco", Key: "ind:I-01.1:2024-S1", ObjectiveID: "I-01", Due: "2024-07-31", Assignees: "rossi,verdi", SweptUntil: 150}}},
+	} {
+		t.Run("sweep/"+tc.name, func(t *testing.T) {
+			got, err := s.SweepItems(ctx, "lecco", tc.now)
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Fatalf("SweepItems(%d) = %+v, %v; want %+v", tc.now, got, err, tc.want)
+			}
+		})
+	}
+	line := func(it Item) Item {
+		return Item{Org: it.Org, Key: it.Key, Kind: it.Kind, ObjectiveID: it.ObjectiveID, IndicatorID: it.IndicatorID, PhaseN: it.PhaseN,
+			Period: it.Period, Rule: it.Rule, Due: it.Due, State: it.State, Assignees: it.Assignees}
+	}
+	many := []string{items[0].Key, items[1].Key, "ind:nobody:2024-S1", items[0].Key}
+	for i := 0; i < 3000; i++ { // more keys than one statement could bind
+		many = append(many, "ind:X-"+strings.Repeat("9", i%7)+":2024-S1")
+	}
+	for _, tc := range []struct {
+		name string
+		keys []string
+		want []Item
+	}{
+		{"none", nil, nil},
+		{"unknown key", []string{"ind:nobody:2024-S1"}, nil},
+		{"a phase and an indicator", []string{items[1].Key, items[0].Key}, []Item{line(items[0]), line(items[1])}},
+		{"thousands of keys, repeats", many, []Item{line(items[0]), line(items[1])}},
+	} {
+		t.Run("line/"+tc.name, func(t *testing.T) {
+			got, err := s.LineItems(ctx, "lecco", tc.keys)
+			slices.SortFunc(got, func(a, b Item) int { return strings.Compare(a.Key, b.Key) })
+			slices.SortFunc(tc.want, func(a, b Item) int { return strings.Compare(a.Key, b.Key) })
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Fatalf("LineItems = %+v, %v; want %+v", got, err, tc.want)
+			}
+		})
+	}
+	// The keys are looked up through the primary key, not by a scan.
+	plan, err := s.explain(ctx, sqlLineItems, "lecco", `["a"]`)
+	if err != nil || !strings.Contains(plan, "USING INDEX sqlite_autoindex_items_1") {
+		t.Fatalf("LineItems query plan: %q, %v", plan, err)
+	}
+}
+
+// explain returns SQLite's query plan of a statement, one step per line.
+func (s *Store) explain(ctx context.Context, query string, args ...any) (string, error) {
+	rows, err := s.query(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return "", err
+		}
+		out = append(out, detail)
+	}
+	return strings.Join(out, "\n"), rows.Err()
+}
