@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -56,6 +57,11 @@ func TestUpgradeFromPreviousSchemaKeepsData(t *testing.T) {
 		`INSERT INTO people (org, id, name, email, language, roles, title, active) VALUES ('lecco', 'rossi', 'Mario Rossi', '', 'it', 'staff', '', TRUE)`,
 		`INSERT INTO indicators (org, id, objective_id, description, kind) VALUES ('lecco', 'I-01.1', 'I-01', 'x', 'percent')`,
 		`INSERT INTO indicator_values (org, indicator_id, period, revision, kind, number, channel, received_at) VALUES ('lecco', 'I-01.1', '2024-S1', 1, 'percent', 92.5, 'cli', 1)`,
+		`INSERT INTO outbox (id, org, key, person_id, channel, kind, status, next_attempt_at, created_at) VALUES (7, 'lecco', 'batch:a', 'rossi', 'console', 'batch', 'sent', 1, 1)`,
+		`INSERT INTO outbox (id, org, key, person_id, channel, kind, status, next_attempt_at, created_at) VALUES (8, 'lecco', 'batch:b', 'verdi', 'email', 'batch', 'sent', 1, 1)`,
+		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'r3@2024-07-31', 'rossi', 'console', 7, 5)`,
+		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'r3@2024-07-31', 'verdi', 'email', 8, 5)`,
+		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'n1@2024-07-31', 'rossi', 'console', 7, 6)`,
 	} {
 		if err := old.db.Exec(stmt).Error; err != nil {
 			t.Fatal(err)
@@ -80,6 +86,16 @@ func TestUpgradeFromPreviousSchemaKeepsData(t *testing.T) {
 	}
 	if err := s.SetAway(ctx, "lecco", "rossi", "2024-08-01", "2024-08-20"); err != nil {
 		t.Fatalf("new column unusable after upgrade: %v", err)
+	}
+	// Notifications recorded one per recipient read back the same.
+	ns, err := s.Notifications(ctx, "lecco", "ind:I-01.1:2024-S1")
+	want := []Notification{
+		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "r3@2024-07-31", Recipient: "rossi", Channel: "console", OutboxID: 7, CreatedAt: 5},
+		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "r3@2024-07-31", Recipient: "verdi", Channel: "email", OutboxID: 8, CreatedAt: 5},
+		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "n1@2024-07-31", Recipient: "rossi", Channel: "console", OutboxID: 7, CreatedAt: 6},
+	}
+	if err != nil || !slices.Equal(ns, want) {
+		t.Fatalf("notifications after upgrade = %+v, %v; want %+v", ns, err, want)
 	}
 	p, err := s.GetPerson(ctx, "lecco", "rossi")
 	if err != nil || p.AwayTo != "2024-08-20" {
@@ -245,5 +261,36 @@ func TestAddNotificationsKeepsTextsAndIgnoresRepeats(t *testing.T) {
 				t.Fatalf("notifications = %+v, %v; want [%+v]", got, err, n)
 			}
 		})
+	}
+}
+
+// TestAddNotificationsOneRowPerStep: a step told to several people on
+// several channels reads back per recipient and channel; a later sweep
+// telling the same step again adds nobody.
+func TestAddNotificationsOneRowPerStep(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t, Options{})
+	rows, err := s.Enqueue(ctx, []OutboxRow{{Org: "lecco", Key: "a", PersonID: "rossi", Channel: "email", Kind: "batch"},
+		{Org: "lecco", Key: "b", PersonID: "verdi", Channel: "telegram", Kind: "batch"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := rows[0].ID, rows[1].ID
+	item := "ind:I-01.1:2024-S1"
+	n := func(step, who, ch string, id, at int64) Notification {
+		return Notification{Org: "lecco", ItemKey: item, Step: step, Recipient: who, Channel: ch, OutboxID: id, CreatedAt: at}
+	}
+	first := []Notification{n("r3@2024-07-31", "rossi", "email", a, 10), n("e3-responsabile@2024-07-31", "verdi", "telegram", b, 10),
+		n("r3@2024-07-31", "verdi", "telegram", b, 10), n("r3@2024-07-31", "verdi", "console", b, 10)}
+	if err := s.AddNotifications(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddNotifications(ctx, []Notification{n("r3@2024-07-31", "bianchi", "email", a, 20)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Notifications(ctx, "lecco", item)
+	want := []Notification{first[1], first[0], first[3], first[2]} // by time, step, recipient and channel
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("notifications = %+v, %v\nwant %+v", got, err, want)
 	}
 }
