@@ -132,62 +132,91 @@ func (s *Store) AdvanceItems(ctx context.Context, org string, advs []Advance) (m
 	lost := map[string]bool{}
 	for _, g := range order {
 		keys := groups[g]
-		for start := 0; start < len(keys); start += 500 {
-			chunk := keys[start:min(start+500, len(keys))]
-			args := []any{g.swept, g.next, org, g.old}
-			for _, k := range chunk {
-				args = append(args, k)
-			}
-			res, err := s.exec(ctx, advanceSQL(len(chunk)), args...)
-			if err != nil {
+		list, err := jsonList(keys)
+		if err != nil {
+			return nil, fmt.Errorf("advance items: %w", err)
+		}
+		res, err := s.exec(ctx, sqlAdvance, g.swept, g.next, org, g.old, list)
+		if err != nil {
+			return nil, fmt.Errorf("advance items: %w", err)
+		}
+		if n, _ := res.RowsAffected(); int(n) == len(keys) {
+			continue
+		}
+		// Someone else moved some of them: find out which.
+		rows, err := s.query(ctx, sqlAdvanced, org, g.swept, g.next, list)
+		if err != nil {
+			return nil, fmt.Errorf("advance items: %w", err)
+		}
+		got := map[string]bool{}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
 				return nil, fmt.Errorf("advance items: %w", err)
 			}
-			if n, _ := res.RowsAffected(); int(n) == len(chunk) {
-				continue
-			}
-			// Someone else moved some of them: find out which.
-			var mine []string
-			if err := s.q(ctx).Raw("SELECT key FROM items WHERE org = ? AND swept_until = ? AND next_action_at = ? AND key IN ?",
-				org, g.swept, g.next, chunk).Scan(&mine).Error; err != nil {
-				return nil, fmt.Errorf("advance items: %w", err)
-			}
-			got := map[string]bool{}
-			for _, k := range mine {
-				got[k] = true
-			}
-			for _, k := range chunk {
-				if !got[k] {
-					lost[k] = true
-				}
+			got[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("advance items: %w", err)
+		}
+		for _, k := range keys {
+			if !got[k] {
+				lost[k] = true
 			}
 		}
 	}
 	return lost, nil
 }
 
-// advanceSQL advances n items sharing a schedule; full chunks are hot.
-func advanceSQL(n int) string {
-	return "UPDATE items SET swept_until = ?, next_action_at = ? WHERE org = ? AND swept_until = ? AND key IN " + inList(n)
+// The keys of the items advanced together travel as one JSON array.
+var (
+	sqlAdvance = hot("UPDATE items SET swept_until = ?, next_action_at = ? WHERE org = ? AND swept_until = ?" +
+		" AND key IN (SELECT value FROM json_each(?))")
+	sqlAdvanced = hot("SELECT key FROM items WHERE org = ? AND swept_until = ? AND next_action_at = ?" +
+		" AND key IN (SELECT value FROM json_each(?))")
+)
+
+// jsonList writes values as a JSON array: a statement takes a list of any
+// length as one parameter, read with json_each, instead of one parameter
+// per value (the number of which changes the statement's text, and
+// SQLite compiles each text anew).
+func jsonList[T string | int64](vals []T) (string, error) {
+	b, err := json.Marshal(vals)
+	return string(b), err
 }
 
-var _ = hot(advanceSQL(500))
-
-// insertMany runs a multi-row INSERT of n rows of the given columns,
-// chunked under SQLite's parameter limit. suffix ends each statement
-// ("ON CONFLICT DO NOTHING").
+// insertMany runs multi-row INSERTs of n rows of the given columns, in
+// full chunks under SQLite's parameter limit and a remainder in pieces of
+// 256, 128, ... 1 rows: every statement text is one of a few, prepared
+// once (hotInsert). suffix ends each statement ("ON CONFLICT DO NOTHING").
 func (s *Store) insertMany(ctx context.Context, table string, cols []string, n int, row func(i int) []any, suffix string) error {
 	per := insertChunk(len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
-		args := make([]any, 0, (end-start)*len(cols))
-		for i := start; i < end; i++ {
+	for start := 0; start < n; {
+		size := per
+		for size > n-start {
+			size = pieceBelow(n - start)
+		}
+		args := make([]any, 0, size*len(cols))
+		for i := start; i < start+size; i++ {
 			args = append(args, row(i)...)
 		}
-		if _, err := s.exec(ctx, insertSQL(table, cols, end-start, suffix), args...); err != nil {
+		if _, err := s.exec(ctx, insertSQL(table, cols, size, suffix), args...); err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}
+		start += size
 	}
 	return nil
+}
+
+// pieceBelow is the largest power of two not above n (n >= 1).
+func pieceBelow(n int) int {
+	p := 1
+	for p*2 <= n {
+		p *= 2
+	}
+	return p
 }
 
 // insertChunk is how many rows of cols columns one INSERT carries.
@@ -211,10 +240,14 @@ func insertSQL(table string, cols []string, rows int, suffix string) string {
 	return b.String()
 }
 
-// hotInsert registers the full-chunk INSERT of a table as hot: a sweep of
-// a large plan inserts thousands of notifications in full chunks.
+// hotInsert registers the INSERTs of a table that insertMany runs (a full
+// chunk and each power of two below it) as hot, and returns cols.
 func hotInsert(table string, cols []string, suffix string) []string {
-	hot(insertSQL(table, cols, insertChunk(len(cols)), suffix))
+	per := insertChunk(len(cols))
+	hot(insertSQL(table, cols, per, suffix))
+	for size := pieceBelow(per); size >= 1; size /= 2 {
+		hot(insertSQL(table, cols, size, suffix))
+	}
 	return cols
 }
 

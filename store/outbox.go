@@ -56,38 +56,40 @@ type Notification struct {
 	CreatedAt int64
 }
 
+const outboxConflict = "ON CONFLICT (org, key) DO NOTHING"
+
+var outboxCols = hotInsert("outbox", []string{"org", "key", "person_id", "channel", "kind", "payload", "status", "attempts",
+	"next_attempt_at", "lease_until", "last_error", "created_at", "sent_at", "external_id"}, outboxConflict)
+
 // Enqueue inserts outbox rows, skipping keys that already exist, and
 // returns the rows with the IDs stored under their keys.
 func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, error) {
 	if len(rows) == 0 {
 		return rows, nil
 	}
-	cols := []string{"org", "key", "person_id", "channel", "kind", "payload", "status", "attempts", "next_attempt_at", "lease_until", "last_error", "created_at", "sent_at", "external_id"}
-	err := s.insertMany(ctx, "outbox", cols, len(rows), func(i int) []any {
+	err := s.insertMany(ctx, "outbox", outboxCols, len(rows), func(i int) []any {
 		r := &rows[i]
 		if r.Status == "" {
 			r.Status = OutboxPending
 		}
 		return []any{r.Org, r.Key, r.PersonID, r.Channel, r.Kind, r.Payload, r.Status, r.Attempts, r.NextAttemptAt, r.LeaseUntil, r.LastError, r.CreatedAt, r.SentAt, r.ExternalID}
-	}, "ON CONFLICT (org, key) DO NOTHING")
+	}, outboxConflict)
 	if err != nil {
 		return nil, fmt.Errorf("enqueue: %w", err)
 	}
 	// Read the ids back by key: with DO NOTHING, returned ids need not line
 	// up with the rows given.
-	ids := map[string]int64{}
-	for start := 0; start < len(rows); start += 500 {
-		end := min(start+500, len(rows))
-		keys := make([]string, 0, end-start)
-		for _, r := range rows[start:end] {
-			keys = append(keys, r.Key)
+	ids := make(map[string]int64, len(rows))
+	byOrg := map[string][]string{}
+	for _, r := range rows {
+		byOrg[r.Org] = append(byOrg[r.Org], r.Key)
+	}
+	for org, keys := range byOrg {
+		list, err := jsonList(keys)
+		if err != nil {
+			return nil, fmt.Errorf("enqueue: %w", err)
 		}
-		args := make([]any, 0, len(keys)+1)
-		args = append(args, rows[start].Org)
-		for _, k := range keys {
-			args = append(args, k)
-		}
-		got, err := s.query(ctx, "SELECT id, key FROM outbox WHERE org = ? AND key IN "+inList(len(keys)), args...)
+		got, err := s.query(ctx, sqlOutboxIDs, org, list)
 		if err != nil {
 			return nil, fmt.Errorf("enqueue: %w", err)
 		}
@@ -110,6 +112,8 @@ func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, err
 	}
 	return rows, nil
 }
+
+var sqlOutboxIDs = hot("SELECT id, key FROM outbox WHERE org = ? AND key IN (SELECT value FROM json_each(?))")
 
 // AddNotifications records notifications, one row per item step listing
 // its recipients. A step already recorded is left alone: a step is told
@@ -164,6 +168,15 @@ const claimable = "((status = '" + OutboxPending + "' AND next_attempt_at <= ?) 
 
 const outboxColumns = "id, org, key, person_id, channel, kind, payload, status, attempts, next_attempt_at, lease_until, last_error, created_at, sent_at, external_id"
 
+// The rows of a claim travel as one JSON array of ids, looked up by id:
+// the unary + keeps SQLite from reading the status index instead (every
+// row due, when a claim takes a hundred of them).
+var (
+	sqlClaim = hot("UPDATE outbox SET status = ?, lease_until = ?, attempts = attempts + 1" +
+		" WHERE id IN (SELECT value FROM json_each(?)) AND " + strings.ReplaceAll(claimable, "status", "+status"))
+	sqlClaimedNow = hot("SELECT id FROM outbox WHERE +status = ? AND lease_until = ? AND id IN (SELECT value FROM json_each(?))")
+)
+
 var sqlClaimCandidates = hot("SELECT " + outboxColumns + " FROM outbox WHERE " + claimable + " ORDER BY next_attempt_at, id LIMIT ?")
 
 // Claim takes up to limit rows due at now for this dispatcher, marking
@@ -181,30 +194,26 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 		if len(cand) == 0 {
 			return nil
 		}
+		ids := make([]int64, len(cand))
+		for i, r := range cand {
+			ids[i] = r.ID
+		}
+		list, err := jsonList(ids)
+		if err != nil {
+			return fmt.Errorf("claim outbox rows: %w", err)
+		}
 		claimed := map[int64]bool{}
-		for start := 0; start < len(cand); start += 500 {
-			chunk := cand[start:min(start+500, len(cand))]
-			args := []any{OutboxSending, until}
-			for _, r := range chunk {
-				args = append(args, r.ID)
+		res, err := tx.exec(ctx, sqlClaim, OutboxSending, until, list, ms, ms)
+		if err != nil {
+			return fmt.Errorf("claim outbox rows: %w", err)
+		}
+		if n, _ := res.RowsAffected(); int(n) == len(cand) {
+			for _, id := range ids {
+				claimed[id] = true
 			}
-			args = append(args, ms, ms)
-			res, err := tx.exec(ctx, "UPDATE outbox SET status = ?, lease_until = ?, attempts = attempts + 1 WHERE id IN "+inList(len(chunk))+" AND "+claimable, args...)
-			if err != nil {
-				return fmt.Errorf("claim outbox rows: %w", err)
-			}
-			if n, _ := res.RowsAffected(); int(n) == len(chunk) {
-				for _, r := range chunk {
-					claimed[r.ID] = true
-				}
-				continue
-			}
+		} else {
 			// Another dispatcher took some: keep only what is ours now.
-			args = []any{OutboxSending, until}
-			for _, r := range chunk {
-				args = append(args, r.ID)
-			}
-			rows, err := tx.query(ctx, "SELECT id FROM outbox WHERE status = ? AND lease_until = ? AND id IN "+inList(len(chunk)), args...)
+			rows, err := tx.query(ctx, sqlClaimedNow, OutboxSending, until, list)
 			if err != nil {
 				return fmt.Errorf("claim outbox rows: %w", err)
 			}
