@@ -64,24 +64,37 @@ func (a *app) cmdSimulate(ctx context.Context, args []string) int {
 		// A simulation tracks from its first day, unless told otherwise.
 		l.Config.TrackingStart = from.Italian()
 	}
-	res, err := simulate.Run(ctx, simulate.Options{Loaded: l, DBPath: dbPath, From: from.In(loc, 0, 0),
-		To: to.In(loc, 23, 59), AnswerRate: *rate, Seed: *seed})
-	if err != nil {
-		return a.fail(err)
-	}
+	// Messages are printed as the run goes: a year of a large plan sends
+	// too many to hold.
+	opt := simulate.Options{Loaded: l, DBPath: dbPath, From: from.In(loc, 0, 0),
+		To: to.In(loc, 23, 59), AnswerRate: *rate, Seed: *seed}
 	if *format == "json" {
-		return a.writeJSON(res)
+		jw := simulate.NewJSONWriter(a.stdout)
+		opt.OnSent = jw.Write
+		res, err := simulate.Run(ctx, opt)
+		if err == nil {
+			err = jw.Close(res.Answers)
+		}
+		if err != nil {
+			return a.fail(err)
+		}
+		return 0
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	defer tw.Flush()
 	fmt.Fprintln(tw, pick(a.en(), "QUANDO\tDESTINATARIO\tCANALE\tTIPO\tVOCI", "WHEN\tRECIPIENT\tCHANNEL\tKIND\tITEMS"))
-	for _, s := range res.Sent {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.At.In(loc).Format("02/01/2006 15:04"), s.Person, s.Channel,
+	opt.OnSent = func(s simulate.Sent) error {
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.At.In(loc).Format("02/01/2006 15:04"), s.Person, s.Channel,
 			strings.Join(uniq(s.Kinds), "+"), short(strings.Join(s.Items, " "), 60))
+		return err
+	}
+	res, err := simulate.Run(ctx, opt)
+	if err != nil {
+		return a.fail(err)
 	}
 	fmt.Fprintf(tw, "\n%s\n", pick(a.en(),
-		fmt.Sprintf("%d messaggi, %d valori simulati", len(res.Sent), res.Answers),
-		fmt.Sprintf("%d messages, %d simulated values", len(res.Sent), res.Answers)))
+		fmt.Sprintf("%d messaggi, %d valori simulati", res.Messages, res.Answers),
+		fmt.Sprintf("%d messages, %d simulated values", res.Messages, res.Answers)))
 	return 0
 }
 

@@ -3,6 +3,7 @@ package simulate_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -129,12 +130,19 @@ func BenchmarkSimulateYear(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				dir := b.TempDir()
+				// The messages are written out as they come, as
+				// `sollecito simulate --format json` does.
+				out := simulate.NewJSONWriter(io.Discard)
 				res, err := simulate.Run(context.Background(), simulate.Options{Loaded: l, DBPath: filepath.Join(dir, "sim.db"),
-					From: time.Date(2024, 1, 1, 0, 0, 0, 0, loc), To: time.Date(2025, 2, 28, 23, 0, 0, 0, loc), AnswerRate: rate, Seed: 1})
+					From: time.Date(2024, 1, 1, 0, 0, 0, 0, loc), To: time.Date(2025, 2, 28, 23, 0, 0, 0, loc), AnswerRate: rate, Seed: 1,
+					OnSent: out.Write})
+				if err == nil {
+					err = out.Close(res.Answers)
+				}
 				if err != nil {
 					b.Fatal(err)
 				}
-				b.ReportMetric(float64(len(res.Sent)), "messages")
+				b.ReportMetric(float64(res.Messages), "messages")
 				b.ReportMetric(float64(res.Answers), "answers")
 			}
 			b.ReportMetric(peakRSS(), "peak-RSS-MB")

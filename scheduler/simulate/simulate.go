@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,10 @@ type Options struct {
 	Print io.Writer
 	// Pace is called before each jump of the clock (the demo sleeps).
 	Pace func(from, to time.Time) error
+	// OnSent, when set, receives the messages as the run goes, in the
+	// order of Result.Sent, and Result.Sent stays empty: a year of a large
+	// plan sends over a hundred thousand messages, too many to hold.
+	OnSent func(Sent) error
 }
 
 // Sent is one message that would have been sent.
@@ -51,26 +56,75 @@ type Sent struct {
 
 // Result is what a run produced.
 type Result struct {
-	Sent    []Sent `json:"sent"`
-	Answers int    `json:"answers"`
+	Sent     []Sent `json:"sent"`
+	Answers  int    `json:"answers"`
+	Messages int    `json:"-"` // len(Sent), or what OnSent received
 }
 
 // recorder is a channel that records (and optionally prints) messages.
+// Messages are ordered by time, then recipient and channel; those of one
+// moment are held until the clock moves on, then kept or handed on.
 type recorder struct {
-	mu    sync.Mutex // guards sent: the dispatcher's workers send at once
-	sent  []Sent
-	now   func() time.Time
-	print *notify.Console
+	mu     sync.Mutex // guards the rest: the dispatcher's workers send at once
+	moment []Sent     // messages of the current moment, as sent
+	sent   []Sent
+	n      int
+	onSent func(Sent) error
+	err    error              // the first error of onSent
+	cancel context.CancelFunc // stops the run on that error
+	now    func() time.Time
+	print  *notify.Console
 }
 
 func (r *recorder) Send(ctx context.Context, m *notify.Message) (string, error) {
+	s := Sent{At: r.now(), Person: m.PersonID, Name: m.Name, Channel: m.Channel, Subject: m.Subject,
+		Kinds: slices.Clone(m.Kinds), Items: slices.Clone(m.Items)}
 	r.mu.Lock()
-	r.sent = append(r.sent, Sent{At: r.now(), Person: m.PersonID, Name: m.Name, Channel: m.Channel, Kinds: m.Kinds, Items: m.Items, Subject: m.Subject})
+	if r.err != nil { // the run is stopping
+		r.mu.Unlock()
+		return "", nil
+	}
+	if err := r.flushBefore(s.At); err != nil {
+		// Not the channel's failure (a retry would send it again): the
+		// run stops and returns it.
+		r.err = err
+		r.cancel()
+	}
+	r.moment = append(r.moment, s)
 	r.mu.Unlock()
 	if r.print != nil {
 		return r.print.Send(ctx, m)
 	}
 	return "", nil
+}
+
+// flushBefore hands on the messages of moments before t (all, for the
+// zero time). The caller holds r.mu.
+func (r *recorder) flushBefore(t time.Time) error {
+	if len(r.moment) == 0 || (!t.IsZero() && !r.moment[0].At.Before(t)) {
+		return nil
+	}
+	sort.SliceStable(r.moment, func(i, j int) bool {
+		a, b := r.moment[i], r.moment[j]
+		if !a.At.Equal(b.At) {
+			return a.At.Before(b.At)
+		}
+		return a.Person+a.Channel < b.Person+b.Channel
+	})
+	r.n += len(r.moment)
+	if r.onSent == nil {
+		r.sent = append(r.sent, r.moment...)
+		r.moment = r.moment[:0]
+		return nil
+	}
+	moment := r.moment
+	r.moment = r.moment[:0]
+	for _, s := range moment {
+		if err := r.onSent(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Run simulates from opt.From to opt.To.
@@ -91,7 +145,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := &recorder{now: clock.Now}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rec := &recorder{now: clock.Now, onSent: opt.OnSent, cancel: cancel}
 	if opt.Print != nil {
 		rec.print = notify.NewConsole(opt.Print)
 	}
@@ -170,17 +226,19 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 		sources = append(sources, src)
 	}
-	if err := scheduler.Drive(ctx, clock, opt.To, opt.Pace, sources...); err != nil {
+	err = scheduler.Drive(ctx, clock, opt.To, opt.Pace, sources...)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if rec.err != nil {
+		return nil, rec.err
+	}
+	if err != nil {
 		return nil, err
 	}
-	res.Sent = rec.sent
-	sort.SliceStable(res.Sent, func(i, j int) bool {
-		a, b := res.Sent[i], res.Sent[j]
-		if !a.At.Equal(b.At) {
-			return a.At.Before(b.At)
-		}
-		return a.Person+a.Channel < b.Person+b.Channel
-	})
+	if err := rec.flushBefore(time.Time{}); err != nil {
+		return nil, err
+	}
+	res.Sent, res.Messages = rec.sent, rec.n
 	return res, nil
 }
 
