@@ -41,6 +41,7 @@ type prefetch struct {
 	items    map[string]store.Item
 	people   map[string]store.Person // only those escalation lines name
 	bindings map[string]store.TelegramBinding
+	rc       *recipientContext // today, the people read, the due dates seen
 	err      error
 }
 
@@ -49,7 +50,7 @@ type prefetch struct {
 func (e *Engine) ComposeAll(ctx context.Context, rows []store.OutboxRow) ([]*notify.Message, []error) {
 	snap := e.Snapshot()
 	msgs, errs := make([]*notify.Message, len(rows)), make([]error, len(rows))
-	pre := e.prefetch(ctx, rows)
+	pre := e.prefetch(ctx, snap, rows)
 	for i, row := range rows {
 		if pre.err != nil {
 			errs[i] = pre.err
@@ -60,8 +61,9 @@ func (e *Engine) ComposeAll(ctx context.Context, rows []store.OutboxRow) ([]*not
 	return msgs, errs
 }
 
-func (e *Engine) prefetch(ctx context.Context, rows []store.OutboxRow) *prefetch {
+func (e *Engine) prefetch(ctx context.Context, snap *Snapshot, rows []store.OutboxRow) *prefetch {
 	pre := &prefetch{payloads: map[int64]BatchPayload{}, items: map[string]store.Item{}, people: map[string]store.Person{}}
+	pre.rc = &recipientContext{today: snap.Cal.Today(e.now()), people: pre.people}
 	if len(rows) == 0 {
 		return pre
 	}
@@ -175,7 +177,7 @@ func langOf(l string) string {
 
 func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayload, pre *prefetch, m *notify.Message) (*notify.Message, error) {
 	byKey := pre.items
-	rc := &recipientContext{today: snap.Cal.Today(e.now()), people: pre.people}
+	rc := pre.rc
 	b := notify.Batch{Lang: m.Lang, Name: m.Name, Org: snap.Plan().Organisation}
 	seen := map[string]bool{}
 	own := 0
@@ -191,8 +193,7 @@ func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayloa
 		}
 		l := snap.line(it, m.Lang, rc)
 		// One string per item, shared by every message that names it.
-		ref := snap.label("m\x00"+it.Key, func() string { return l.Code + "@" + it.Period })
-		m.Items, m.Kinds = append(m.Items, ref), append(m.Kinds, internKind(en.Kind))
+		m.Items, m.Kinds = append(m.Items, snap.lineParts(it, m.Lang).ref), append(m.Kinds, internKind(en.Kind))
 		switch en.Kind {
 		case "reminder":
 			b.Due = append(b.Due, l)
@@ -229,12 +230,36 @@ func internKind(k string) string {
 }
 
 // line describes an item for a message. The parts that depend on the plan
-// only are memoised in the snapshot: a large plan renders the same titles
-// hundreds of thousands of times a year.
+// only are memoised per item in the snapshot: a large plan renders the
+// same lines hundreds of thousands of times a year.
 func (s *Snapshot) line(it store.Item, lang string, rc *recipientContext) notify.Line {
-	due, _ := calendar.ParseDate(it.Due)
-	l := notify.Line{Due: due.Italian(), DaysLate: s.Policy.DaysLate(due, rc.today)}
-	l.Objective = s.label("o\x00"+it.ObjectiveID, func() string {
+	p := s.lineParts(it, lang)
+	due, late := rc.due(s, it.Due)
+	return notify.Line{Code: p.code, Title: p.title, Objective: p.objective, Period: p.period, Target: p.target, Phase: p.phase,
+		Due: due, DaysLate: late}
+}
+
+// lineKey names an item's line in a language.
+type lineKey struct{ key, lang string }
+
+// lineParts are the parts of an item's line that the plan decides, and
+// ref, the item's name in Message.Items ("I-01.1@2024-S1").
+type lineParts struct {
+	code, title, objective, period, target, ref string
+	phase                                       bool
+}
+
+func (s *Snapshot) lineParts(it store.Item, lang string) *lineParts {
+	k := lineKey{it.Key, lang}
+	s.linesMu.RLock()
+	p := s.lines[k]
+	s.linesMu.RUnlock()
+	if p != nil {
+		return p
+	}
+	p = &lineParts{}
+	// Objective titles and period names are shared by many items.
+	p.objective = s.label("o\x00"+it.ObjectiveID, func() string {
 		if o, ok := s.Objective(it.ObjectiveID); ok {
 			return o.ID + " " + short(o.Title, 60)
 		}
@@ -242,37 +267,63 @@ func (s *Snapshot) line(it store.Item, lang string, rc *recipientContext) notify
 	})
 	switch it.Kind {
 	case KindIndicator:
-		l.Code = it.IndicatorID
+		p.code = it.IndicatorID
 		if ref, ok := s.Indicator(it.IndicatorID); ok {
-			l.Title = s.label("i\x00"+ref.ID, func() string { return short(ref.Description, 120) })
-			l.Target = ref.Target
+			p.title = s.label("i\x00"+ref.ID, func() string { return short(ref.Description, 120) })
+			p.target = ref.Target
 		}
-		l.Period = s.label("p\x00"+lang+"\x00"+it.Period, func() string {
-			if p, err := s.ParsePeriod(it.Period); err == nil {
-				return s.PeriodName(p, lang)
+		p.period = s.label("p\x00"+lang+"\x00"+it.Period, func() string {
+			if per, err := s.ParsePeriod(it.Period); err == nil {
+				return s.PeriodName(per, lang)
 			}
 			return ""
 		})
 	default:
-		l.Phase = true
-		l.Code = it.ObjectiveID + "/" + strconv.Itoa(it.PhaseN)
-		l.Title = s.label("f\x00"+l.Code, func() string {
-			title := ""
+		p.phase = true
+		p.code = it.ObjectiveID + "/" + strconv.Itoa(it.PhaseN)
+		p.title = s.label("f\x00"+p.code, func() string {
 			if o, ok := s.Objective(it.ObjectiveID); ok {
 				for _, ph := range o.Phases {
 					if ph.N == it.PhaseN {
-						title = short(ph.Text, 120)
+						return short(ph.Text, 120)
 					}
 				}
 			}
-			return title
+			return ""
 		})
-		l.Period = it.Period
+		p.period = it.Period
 		if it.Rule != "" {
-			l.Period += " (" + it.Rule + ")"
+			p.period += " (" + it.Rule + ")"
 		}
 	}
-	return l
+	p.ref = p.code + "@" + it.Period
+	s.linesMu.Lock()
+	if s.lines == nil {
+		s.lines = map[lineKey]*lineParts{}
+	}
+	s.lines[k] = p
+	s.linesMu.Unlock()
+	return p
+}
+
+// due returns an ISO due date as dd/mm/yyyy and the working days it is
+// late today, computed once per date for the context's life.
+func (rc *recipientContext) due(s *Snapshot, iso string) (string, int) {
+	if d, ok := rc.dues[iso]; ok {
+		return d.italian, d.late
+	}
+	due, _ := calendar.ParseDate(iso)
+	d := dueInfo{italian: due.Italian(), late: s.Policy.DaysLate(due, rc.today)}
+	if rc.dues == nil {
+		rc.dues = map[string]dueInfo{}
+	}
+	rc.dues[iso] = d
+	return d.italian, d.late
+}
+
+type dueInfo struct {
+	italian string
+	late    int
 }
 
 // peopleLine names an item's assignees and says who is away.

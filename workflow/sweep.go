@@ -227,6 +227,7 @@ func catchUp(steps []Step, today calendar.Date) []Step {
 // recipientContext is what deciding recipients needs, read once a sweep.
 type recipientContext struct {
 	today    calendar.Date
+	dues     map[string]dueInfo // line dates, by ISO due date (due)
 	people   map[string]store.Person
 	bindings map[string]store.TelegramBinding
 	chans    ChannelSet
