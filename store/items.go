@@ -152,36 +152,3 @@ func closeItemsSQL(n int) string {
 }
 
 var _ = hot(closeItemsSQL(1))
-
-// LateOrAwaitingLines returns the items that are late on day (open,
-// tracked, due before it) or still waiting for an event date, in no
-// particular order.
-// Digests read thousands of them every week, so only what a message line
-// and a digest read is filled in: Org, Key, Kind, ObjectiveID, IndicatorID,
-// PhaseN, Period, Rule, Due, State, Assignees and Tracked.
-func (s *Store) LateOrAwaitingLines(ctx context.Context, org, dayISO string) ([]Item, error) {
-	// Two index ranges (items_state_due) instead of a scan of every item.
-	rows, err := s.query(ctx, sqlLateOrAwaiting, org, StateAwaitingEvent, org, StateOpen, dayISO)
-	if err != nil {
-		return nil, fmt.Errorf("read late items: %w", err)
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		it := Item{Org: org}
-		if err := rows.Scan(&it.Key, &it.Kind, &it.ObjectiveID, &it.IndicatorID, &it.PhaseN, &it.Period, &it.Rule,
-			&it.Due, &it.State, &it.Assignees, &it.Tracked); err != nil {
-			return nil, fmt.Errorf("read late items: %w", err)
-		}
-		out = append(out, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read late items: %w", err)
-	}
-	return out, nil
-}
-
-const lineColumns = "key, kind, objective_id, indicator_id, phase_n, period, rule, due, state, assignees, tracked"
-
-var sqlLateOrAwaiting = hot("SELECT " + lineColumns + " FROM items WHERE org = ? AND state = ?" +
-	" UNION ALL SELECT " + lineColumns + " FROM items WHERE org = ? AND state = ? AND due <> '' AND due < ? AND tracked")

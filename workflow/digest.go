@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,7 +175,10 @@ func (e *Engine) digestAt(ctx context.Context, snap *Snapshot, kind string, mome
 		}
 		since := sinceOf[r.id]
 		lang := langOf(p.Language)
-		d := view.digest(snap, r.scope, since, lang)
+		d, err := view.digest(ctx, snap, r.scope, since, lang)
+		if err != nil {
+			return res, err
+		}
 		d.Name, d.Date = p.Name, snap.Cal.Today(moment).Italian()
 		if d.Empty() {
 			res.Empty++
@@ -256,71 +260,41 @@ func metaMillisOf(ctx context.Context, st *store.Store, org, key string) (int64,
 	return ms, nil
 }
 
+// svcKey names a service within its directorate.
+type svcKey struct{ dir, svc string }
+
 // digest builds the digest content for a scope (nil: every directorate).
-func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time, lang string) notify.Digest {
+func (v *planView) digest(ctx context.Context, snap *Snapshot, scope map[string]bool, since time.Time, lang string) (notify.Digest, error) {
 	loc := snap.L.Location()
 	d := notify.Digest{Lang: lang, Org: snap.Plan().Organisation, Since: since.In(loc).Format("02/01/2006 15:04")}
-	type svcKey struct{ dir, svc string }
 	svcs := map[svcKey]*notify.DigestService{}
-	var order []svcKey
-	get := func(dir, svc string) *notify.DigestService {
-		k := svcKey{dir, svc}
+	get := func(k svcKey) *notify.DigestService {
 		if s, ok := svcs[k]; ok {
 			return s
 		}
-		svcs[k] = &notify.DigestService{Name: svc}
-		order = append(order, k)
+		svcs[k] = &notify.DigestService{Name: k.svc}
 		return svcs[k]
 	}
-	// Candidates first, rendered lines only for what is listed: a large
-	// plan may have thousands late, and a digest lists DigestListMax of
-	// each kind per service (the most late first) and counts the rest.
-	type late struct {
-		it   store.Item
-		days int
-	}
-	overdue := map[svcKey][]late{}
-	awaitingBy := map[svcKey][]store.Item{}
-	involved := map[string]bool{}
-	for _, i := range v.inScope(snap, scope) {
-		it := v.items[i]
-		o, ok := snap.Objective(it.ObjectiveID)
-		if !ok || (scope != nil && !scope[o.Directorate]) {
+	in := func(dir string) bool { return scope == nil || scope[dir] }
+	// The view holds, per service, only what a digest may list (the most
+	// late first) and the count of the rest.
+	for k, late := range v.overdue {
+		if !in(k.dir) {
 			continue
 		}
-		for a := range strings.SplitSeq(it.Assignees, ",") {
-			involved[a] = true
-		}
-		if it.State == store.StateAwaitingEvent {
-			get(o.Directorate, o.Service)
-			k := svcKey{o.Directorate, o.Service}
-			awaitingBy[k] = append(awaitingBy[k], it)
-			continue
-		}
-		if it.State != store.StateOpen || !it.Tracked || it.Due >= v.todayISO {
-			continue // neither late nor waiting: nothing to say
-		}
-		if days := v.daysLate(snap, it.Due); days > 0 {
-			get(o.Directorate, o.Service)
-			k := svcKey{o.Directorate, o.Service}
-			overdue[k] = append(overdue[k], late{it, days})
-		}
-	}
-	for k, list := range overdue {
-		sort.SliceStable(list, func(i, j int) bool { return list[i].days > list[j].days })
-		s := svcs[k]
-		for i, c := range list {
-			if i == notify.DigestListMax {
-				s.MoreOverdue = len(list) - i
-				break
-			}
-			l := snap.line(c.it, lang, v.rc)
-			people, _ := snap.peopleLine(c.it, lang, v.rc)
+		s := get(k)
+		for _, it := range late.items {
+			l := snap.line(it, lang, v.rc)
+			people, _ := snap.peopleLine(it, lang, v.rc)
 			s.Overdue = append(s.Overdue, notify.DigestItem{Code: l.Code, Title: l.Title, Period: l.Period, Due: l.Due, DaysLate: l.DaysLate, People: people})
 		}
+		s.MoreOverdue = late.total - len(late.items)
 	}
-	for k, list := range awaitingBy {
-		s := svcs[k]
+	for k, list := range v.awaiting {
+		if !in(k.dir) {
+			continue
+		}
+		s := get(k)
 		for i, it := range list {
 			if i == notify.DigestListMax {
 				s.MoreAwaiting = len(list) - i
@@ -336,10 +310,11 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 			continue
 		}
 		ref, ok := snap.Indicator(row.IndicatorID)
-		if !ok || (scope != nil && !scope[ref.Objective.Directorate]) {
+		if !ok || !in(ref.Objective.Directorate) {
 			continue
 		}
-		if s := get(ref.Objective.Directorate, ref.Objective.Service); len(s.Received) == notify.DigestListMax {
+		k := svcKey{ref.Objective.Directorate, ref.Objective.Service}
+		if s := get(k); len(s.Received) == notify.DigestListMax {
 			s.MoreReceived++
 			continue
 		}
@@ -364,97 +339,183 @@ func (v *planView) digest(snap *Snapshot, scope map[string]bool, since time.Time
 				dv.Verdict = notify.VerdictMet
 			}
 		}
-		s := get(ref.Objective.Directorate, ref.Objective.Service)
+		s := get(k)
 		s.Received = append(s.Received, dv)
 	}
-	// Directorates in plan order, services in order of appearance.
+	// Directorates in plan order; services in the plan order of their
+	// first objective, so they keep their place from week to week.
+	byDir := map[string][]svcKey{}
+	for k := range svcs {
+		byDir[k.dir] = append(byDir[k.dir], k)
+	}
 	for _, dir := range snap.Plan().Directorates {
-		var group notify.DigestDirectorate
-		for _, k := range order {
-			if k.dir != dir.Code {
+		keys := byDir[dir.Code]
+		if len(keys) == 0 {
+			continue
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			pi, pj := v.svcPos(keys[i]), v.svcPos(keys[j])
+			if pi != pj {
+				return pi < pj
+			}
+			return keys[i].svc < keys[j].svc
+		})
+		group := notify.DigestDirectorate{Code: dir.Code, Name: dir.Name}
+		for _, k := range keys {
+			group.Services = append(group.Services, *svcs[k])
+		}
+		d.Directorates = append(d.Directorates, group)
+	}
+	for _, p := range v.away {
+		if scope != nil {
+			ok, err := v.involvedIn(ctx, p.ID, scope)
+			if err != nil {
+				return d, err
+			}
+			if !ok {
 				continue
 			}
-			s := svcs[k]
-			sort.SliceStable(s.Overdue, func(i, j int) bool { return s.Overdue[i].DaysLate > s.Overdue[j].DaysLate })
-			group.Services = append(group.Services, *s)
 		}
-		if len(group.Services) > 0 {
-			group.Code, group.Name = dir.Code, dir.Name
-			d.Directorates = append(d.Directorates, group)
-		}
+		to, _ := calendar.ParseDate(p.AwayTo)
+		d.Away = append(d.Away, p.Name+" ("+pick(lang == "en", "fino al ", "until ")+to.Italian()+")")
 	}
-	for _, p := range v.peopleOrder {
-		if (scope == nil || involved[p.ID]) && isAway(p, v.rc.today) {
-			to, _ := calendar.ParseDate(p.AwayTo)
-			d.Away = append(d.Away, p.Name+" ("+pick(lang == "en", "fino al ", "until ")+to.Italian()+")")
-		}
-	}
-	return d
+	return d, nil
 }
 
-// planView is the plan's state read once: items, latest values received
-// recently, people and channels.
+// planView is the plan's state a digest run reads once for all its
+// recipients: per service, the late items it may list and the count of
+// all; the items awaiting an event; the latest values received recently;
+// people and channels.
 type planView struct {
-	todayISO    string
-	items       []store.Item
-	received    []store.Value // latest revision per indicator and period received in the look-back window
-	rc          *recipientContext
-	peopleOrder []store.Person
-	lateByDue   map[string]int   // DaysLate by due date, computed once per view
-	byDir       map[string][]int // positions in items by directorate (inScope)
+	st       *store.Store
+	org      string
+	todayISO string
+	overdue  map[svcKey]lateList
+	awaiting map[svcKey][]store.Item // in plan order
+	received []store.Value           // latest revision per indicator and period received in the look-back window
+	rc       *recipientContext
+	away     []store.Person             // people away today, in plan order
+	svcAt    map[svcKey]int             // plan position of each service's first objective
+	dirsOf   map[string]map[string]bool // directorates each person away is involved in, read on demand
 }
 
-// inScope returns the positions in v.items of the items of the
-// directorates in scope (nil: all), in plan order. A dirigente's digest so
-// looks at their own directorates' items only.
-func (v *planView) inScope(snap *Snapshot, scope map[string]bool) []int {
-	if v.byDir == nil {
-		v.byDir = map[string][]int{}
-		for i, it := range v.items {
-			dir := ""
-			if o, ok := snap.Objective(it.ObjectiveID); ok {
-				dir = o.Directorate
-			}
-			v.byDir[dir] = append(v.byDir[dir], i)
+// lateList is what a digest lists of one service's late items.
+type lateList struct {
+	items []store.Item // at most notify.DigestListMax, the most late first
+	total int          // every late item of the service
+}
+
+// svcPos is the plan position of a service's first objective (services
+// the plan no longer has come last).
+func (v *planView) svcPos(k svcKey) int {
+	if p, ok := v.svcAt[k]; ok {
+		return p
+	}
+	return math.MaxInt
+}
+
+// involvedIn reports whether a person is an assignee of a late or
+// awaiting item in one of the directorates of scope.
+func (v *planView) involvedIn(ctx context.Context, person string, scope map[string]bool) (bool, error) {
+	dirs, ok := v.dirsOf[person]
+	if !ok {
+		list, err := v.st.AssigneeDirectorates(ctx, v.org, person, v.todayISO)
+		if err != nil {
+			return false, err
+		}
+		dirs = map[string]bool{}
+		for _, d := range list {
+			dirs[d] = true
+		}
+		v.dirsOf[person] = dirs
+	}
+	for d := range dirs {
+		if scope[d] {
+			return true, nil
 		}
 	}
-	var out []int
-	for dir, idx := range v.byDir {
-		if scope == nil || scope[dir] {
-			out = append(out, idx...)
+	return false, nil
+}
+
+// lastLateScan bounds how far back lastLateDue looks for a due date that
+// is late: far more than any grace period.
+const lastLateScan = 400
+
+// lastLateDue returns the latest due date that is late on today
+// (Policy.DaysLate > 0, so past the grace period too), and false when
+// none is within lastLateScan days. DaysLate never grows with the due
+// date, so exactly the items due on or before it are late.
+func lastLateDue(p *Policy, today calendar.Date) (calendar.Date, bool) {
+	d := today.AddDays(-1)
+	for range lastLateScan {
+		if p.DaysLate(d, today) > 0 {
+			return d, true
 		}
+		d = d.AddDays(-1)
 	}
-	sort.Ints(out)
-	return out
+	return calendar.Date{}, false
 }
 
-// daysLate is Policy.DaysLate on the view's day for an ISO due date.
-func (v *planView) daysLate(snap *Snapshot, dueISO string) int {
-	if d, ok := v.lateByDue[dueISO]; ok {
-		return d
-	}
-	due, _ := calendar.ParseDate(dueISO)
-	d := snap.Policy.DaysLate(due, v.rc.today)
-	if v.lateByDue == nil {
-		v.lateByDue = map[string]int{}
-	}
-	v.lateByDue[dueISO] = d
-	return d
-}
-
-// planView reads the state a digest needs: items (in plan order), the
-// latest value of each indicator and period received in the last year.
+// planView reads the state a digest needs: the late items each service
+// may list and their counts, the items awaiting an event, the latest
+// value of each indicator and period received since since.
 func (e *Engine) planView(ctx context.Context, snap *Snapshot, now, since time.Time) (*planView, error) {
 	org := snap.Org()
-	// Only late and awaiting items are read: a large plan has tens of
-	// thousands of others with nothing to say.
-	items, err := e.st.LateOrAwaitingLines(ctx, org, snap.Cal.Today(now).String())
-	if err != nil {
-		return nil, err
-	}
 	rc, err := e.recipientContext(ctx, snap, now)
 	if err != nil {
 		return nil, err
+	}
+	v := &planView{st: e.st, org: org, rc: rc, todayISO: rc.today.String(),
+		overdue: map[svcKey]lateList{}, awaiting: map[svcKey][]store.Item{}, svcAt: map[svcKey]int{}, dirsOf: map[string]map[string]bool{}}
+	for i, o := range snap.Plan().Objectives {
+		if _, ok := v.svcAt[svcKey{o.Directorate, o.Service}]; !ok {
+			v.svcAt[svcKey{o.Directorate, o.Service}] = i
+		}
+	}
+	pos := snap.itemOrder()
+	// Late items: the most late first. Days late never grow with the due
+	// date, so the earliest due dates are the most late; equal dates keep
+	// plan order. The store returns, per service, the count and the items
+	// due on or before its DigestListMax-th earliest due date.
+	if last, ok := lastLateDue(snap.Policy, rc.today); ok {
+		late, err := e.st.LateByService(ctx, org, last.String(), notify.DigestListMax)
+		if err != nil {
+			return nil, err
+		}
+		for _, sl := range late {
+			items := sl.Items
+			sort.Slice(items, func(i, j int) bool {
+				a, b := items[i], items[j]
+				if a.Due != b.Due {
+					return a.Due < b.Due
+				}
+				if pa, pb := pos(a), pos(b); pa != pb {
+					return pa < pb
+				}
+				return a.Key < b.Key
+			})
+			if len(items) > notify.DigestListMax {
+				items = items[:notify.DigestListMax]
+			}
+			v.overdue[svcKey{sl.Directorate, sl.Service}] = lateList{items: items, total: sl.Total}
+		}
+	}
+	// Items awaiting an event: few, all read, in plan order.
+	waiting, err := e.st.AwaitingEventLines(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(waiting, func(i, j int) bool {
+		if pa, pb := pos(waiting[i]), pos(waiting[j]); pa != pb {
+			return pa < pb
+		}
+		return waiting[i].Key < waiting[j].Key
+	})
+	for _, it := range waiting {
+		if o, ok := snap.Objective(it.ObjectiveID); ok {
+			k := svcKey{o.Directorate, o.Service}
+			v.awaiting[k] = append(v.awaiting[k], it)
+		}
 	}
 	all, err := e.st.AllValues(ctx, store.ValueFilter{Org: org, ReceivedAfter: since})
 	if err != nil {
@@ -462,37 +523,11 @@ func (e *Engine) planView(ctx context.Context, snap *Snapshot, now, since time.T
 	}
 	// Keep the latest revision of each indicator and period (AllValues is
 	// ordered by indicator, period, revision).
-	var latest []store.Value
-	for i, v := range all {
-		if i+1 < len(all) && all[i+1].IndicatorID == v.IndicatorID && all[i+1].Period == v.Period {
+	for i, val := range all {
+		if i+1 < len(all) && all[i+1].IndicatorID == val.IndicatorID && all[i+1].Period == val.Period {
 			continue
 		}
-		latest = append(latest, v)
-	}
-	v := &planView{received: latest, rc: rc, todayISO: rc.today.String()}
-	pos := snap.itemOrder()
-	kept := make([]store.Item, 0, len(items))
-	var at []int // plan position of kept[i]
-	for _, it := range items {
-		if it.State != store.StateRemoved {
-			kept = append(kept, it)
-			at = append(at, pos(it))
-		}
-	}
-	idx := make([]int, len(kept))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(i, j int) bool {
-		a, b := idx[i], idx[j]
-		if at[a] != at[b] {
-			return at[a] < at[b]
-		}
-		return kept[a].Key < kept[b].Key
-	})
-	v.items = make([]store.Item, len(kept))
-	for i, k := range idx {
-		v.items[i] = kept[k]
+		v.received = append(v.received, val)
 	}
 	sort.SliceStable(v.received, func(i, j int) bool {
 		a, b := v.received[i], v.received[j]
@@ -504,8 +539,8 @@ func (e *Engine) planView(ctx context.Context, snap *Snapshot, now, since time.T
 		return a.Period < b.Period
 	})
 	for _, p := range snap.Plan().People {
-		if sp, ok := rc.people[p.ID]; ok {
-			v.peopleOrder = append(v.peopleOrder, sp)
+		if sp, ok := rc.people[p.ID]; ok && isAway(sp, rc.today) {
+			v.away = append(v.away, sp)
 		}
 	}
 	return v, nil

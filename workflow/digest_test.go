@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -401,5 +402,108 @@ func TestDigestGoesOncePerChannelThePersonIsReachedOn(t *testing.T) {
 	m, err := e.eng.Compose(ctx, rows[0])
 	if err != nil || m == nil || !strings.Contains(m.TGHTML+m.Text, "FUORI TARGET") {
 		t.Fatalf("composed digest: %+v, %v", m, err)
+	}
+}
+
+// digestOrderPlan is a plan of phases only: objectives of directorate I,
+// each "OBJ SERVICE: deadline, deadline, ...", staffed by anna.
+func digestOrderPlan(objectives ...string) string {
+	var b strings.Builder
+	b.WriteString(`
+organisation: Provincia di Prova
+year: 2024
+directorates: [{code: "I", name: Bilancio, dirigente: capo}]
+services: [{name: Alfa, directorate: "I"}, {name: Beta, directorate: "I"}]
+people:
+  - {id: anna, name: Anna Rossi, email: anna@example.org}
+  - {id: capo, name: Carla Capo, email: capo@example.org, roles: [responsabile]}
+  - {id: coord, name: Controllo di gestione, email: cdg@example.org, roles: [coordinator]}
+objectives:
+`)
+	for _, o := range objectives {
+		id, rest, _ := strings.Cut(o, " ")
+		svc, deadlines, _ := strings.Cut(rest, ": ")
+		fmt.Fprintf(&b, "  - id: %s\n    title: Obiettivo %s\n    directorate: \"I\"\n    service: %s\n    staff: [anna]\n    phases:\n", id, id, svc)
+		for n, d := range strings.Split(deadlines, ", ") {
+			fmt.Fprintf(&b, "      - {n: %d, text: Fase %s numero %d, deadline: \"entro il %s\"}\n", n+1, id, n+1, d)
+		}
+	}
+	return b.String()
+}
+
+// coordinatorDigest runs the coordinators' digest of Monday 12/08/2024
+// and returns its text.
+func coordinatorDigest(t *testing.T, plan, cfg string) string {
+	t.Helper()
+	e := newEnvWith(t, at(2024, 8, 12, 8, 45), plan, cfg, func(o *workflow.Options) { o.Channels = emailOnly })
+	if _, err := e.eng.Digest(context.Background(), workflow.DigestCoordinators); err != nil {
+		t.Fatal(err)
+	}
+	p, ok := digestRows(t, e.st)["coord/email"]
+	if !ok {
+		t.Fatal("no digest for the coordinator")
+	}
+	return p.Subject + "\n" + p.Text
+}
+
+// listed returns the codes of the listed phases ("I-01/3"), in order.
+func listed(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if code, _, ok := strings.Cut(strings.TrimPrefix(line, "- "), " Fase "); ok && strings.HasPrefix(line, "- ") {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// TestDigestListsByDueDateWithTiesAtTheCut: the most late come first
+// (the earliest due date), equal due dates in plan order, and of three
+// phases sharing the tenth due date only the first in plan order is
+// listed; the other two are counted.
+func TestDigestListsByDueDateWithTiesAtTheCut(t *testing.T) {
+	// Phases 1-3 due on 15/07; phases 4-12 on the working days from
+	// 11/07 back to 01/07 (phase 12 is the most late).
+	text := coordinatorDigest(t, digestOrderPlan(
+		"I-01 Alfa: 15/07/2024, 15/07/2024, 15/07/2024, 11/07/2024, 10/07/2024, 09/07/2024, 08/07/2024, 05/07/2024, 04/07/2024, 03/07/2024, 02/07/2024, 01/07/2024",
+	), testConfig)
+	want := []string{"I-01/12", "I-01/11", "I-01/10", "I-01/9", "I-01/8", "I-01/7", "I-01/6", "I-01/5", "I-01/4", "I-01/1"}
+	if got := listed(text); !slices.Equal(got, want) {
+		t.Errorf("listed %q, want %q:\n%s", got, want, text)
+	}
+	if !strings.Contains(text, "… e altre 2") || !strings.Contains(text, "12 scadenze superate") {
+		t.Errorf("the two unlisted are not counted:\n%s", text)
+	}
+}
+
+// TestDigestLeavesOutWhatIsWithinGrace: with three days of grace, on
+// Monday 12/08 a phase due on Friday 09/08 is not late yet (neither
+// listed nor counted), one due on Thursday 08/08 is.
+func TestDigestLeavesOutWhatIsWithinGrace(t *testing.T) {
+	cfg := testConfig + "escalation:\n  grace_days: 3\n"
+	text := coordinatorDigest(t, digestOrderPlan("I-01 Alfa: 02/08/2024, 08/08/2024, 09/08/2024, 12/08/2024"), cfg)
+	if got, want := listed(text), []string{"I-01/1", "I-01/2"}; !slices.Equal(got, want) {
+		t.Errorf("listed %q, want %q:\n%s", got, want, text)
+	}
+	if !strings.Contains(text, "2 scadenze superate") || strings.Contains(text, "altre") {
+		t.Errorf("the count includes what is within grace:\n%s", text)
+	}
+}
+
+// TestDigestServicesInPlanOrder: services come in the order of their
+// first objective in the plan, even when only a later objective of the
+// service has something late.
+func TestDigestServicesInPlanOrder(t *testing.T) {
+	text := coordinatorDigest(t, digestOrderPlan(
+		"A-1 Alfa: 15/12/2024", // not due yet
+		"B-1 Beta: 01/07/2024",
+		"A-2 Alfa: 02/07/2024",
+	), testConfig)
+	alfa, beta := strings.Index(text, "Alfa"), strings.Index(text, "Beta")
+	if alfa < 0 || beta < 0 || alfa > beta {
+		t.Errorf("services not in plan order (Alfa at %d, Beta at %d):\n%s", alfa, beta, text)
+	}
+	if got, want := listed(text), []string{"A-2/1", "B-1/1"}; !slices.Equal(got, want) {
+		t.Errorf("listed %q, want %q:\n%s", got, want, text)
 	}
 }
