@@ -15,15 +15,30 @@ import (
 
 // exec runs a statement on the connection (or transaction) underneath
 // gorm, skipping gorm's per-argument processing.
+//
+// A cancelled context stops a statement before it starts; the driver is
+// handed the context without its cancellation: given a cancellable one,
+// the SQLite driver runs every statement and every row fetch on a
+// goroutine of its own and waits for it, which cost a year of a large
+// plan half its time in thread switches. The statements are short.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ctx = context.WithoutCancel(ctx)
 	if st := s.prepared(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	return s.db.Statement.ConnPool.ExecContext(ctx, query, args...)
 }
 
-// query runs a query on the connection (or transaction) underneath gorm.
+// query runs a query on the connection (or transaction) underneath gorm;
+// the context is treated as by exec.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ctx = context.WithoutCancel(ctx)
 	if st := s.prepared(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}

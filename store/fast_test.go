@@ -121,3 +121,11 @@ func TestListStatementsUseTheirIndexes(t *testing.T) {
 		})
 	}
 }
+
+func TestLateCountsReadTheIndexAlone(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	plan, err := s.explain(context.Background(), sqlLateByService, "lecco", StateOpen, "2024-08-01", "lecco", StateOpen, 10, 10)
+	if err != nil || !strings.Contains(plan, "SEARCH i USING COVERING INDEX items_state_due") {
+		t.Fatalf("query plan:\n%s\n(%v)", plan, err)
+	}
+}

@@ -238,6 +238,13 @@ INSERT INTO notifications_by_step (org, item_key, step, told, created_at)
 DROP TABLE notifications;
 ALTER TABLE notifications_by_step RENAME TO notifications;
 `},
+	// A digest counts the late items of every service each week: with
+	// tracked and objective_id in the index, the count reads the index
+	// alone (a fraction of reading each item's row on a large plan).
+	{6, "items: late counts from the index", `
+DROP INDEX items_state_due;
+CREATE INDEX items_state_due ON items (org, state, due, tracked, objective_id);
+`},
 }
 
 // SchemaVersion is the newest migration this binary knows.

@@ -57,11 +57,6 @@ func TestUpgradeFromPreviousSchemaKeepsData(t *testing.T) {
 		`INSERT INTO people (org, id, name, email, language, roles, title, active) VALUES ('lecco', 'rossi', 'Mario Rossi', '', 'it', 'staff', '', TRUE)`,
 		`INSERT INTO indicators (org, id, objective_id, description, kind) VALUES ('lecco', 'I-01.1', 'I-01', 'x', 'percent')`,
 		`INSERT INTO indicator_values (org, indicator_id, period, revision, kind, number, channel, received_at) VALUES ('lecco', 'I-01.1', '2024-S1', 1, 'percent', 92.5, 'cli', 1)`,
-		`INSERT INTO outbox (id, org, key, person_id, channel, kind, status, next_attempt_at, created_at) VALUES (7, 'lecco', 'batch:a', 'rossi', 'console', 'batch', 'sent', 1, 1)`,
-		`INSERT INTO outbox (id, org, key, person_id, channel, kind, status, next_attempt_at, created_at) VALUES (8, 'lecco', 'batch:b', 'verdi', 'email', 'batch', 'sent', 1, 1)`,
-		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'r3@2024-07-31', 'rossi', 'console', 7, 5)`,
-		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'r3@2024-07-31', 'verdi', 'email', 8, 5)`,
-		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'n1@2024-07-31', 'rossi', 'console', 7, 6)`,
 	} {
 		if err := old.db.Exec(stmt).Error; err != nil {
 			t.Fatal(err)
@@ -87,16 +82,7 @@ func TestUpgradeFromPreviousSchemaKeepsData(t *testing.T) {
 	if err := s.SetAway(ctx, "lecco", "rossi", "2024-08-01", "2024-08-20"); err != nil {
 		t.Fatalf("new column unusable after upgrade: %v", err)
 	}
-	// Notifications recorded one per recipient read back the same.
-	ns, err := s.Notifications(ctx, "lecco", "ind:I-01.1:2024-S1")
-	want := []Notification{
-		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "r3@2024-07-31", Recipient: "rossi", Channel: "console", OutboxID: 7, CreatedAt: 5},
-		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "r3@2024-07-31", Recipient: "verdi", Channel: "email", OutboxID: 8, CreatedAt: 5},
-		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "n1@2024-07-31", Recipient: "rossi", Channel: "console", OutboxID: 7, CreatedAt: 6},
-	}
-	if err != nil || !slices.Equal(ns, want) {
-		t.Fatalf("notifications after upgrade = %+v, %v; want %+v", ns, err, want)
-	}
+
 	p, err := s.GetPerson(ctx, "lecco", "rossi")
 	if err != nil || p.AwayTo != "2024-08-20" {
 		t.Fatalf("person after upgrade = %+v, %v", p, err)
@@ -292,5 +278,43 @@ func TestAddNotificationsOneRowPerStep(t *testing.T) {
 	want := []Notification{first[1], first[0], first[3], first[2]} // by time, step, recipient and channel
 	if err != nil || !slices.Equal(got, want) {
 		t.Fatalf("notifications = %+v, %v\nwant %+v", got, err, want)
+	}
+}
+
+// TestUpgradeKeepsPerRecipientNotifications: schema 4 kept a notification
+// per recipient and channel; migration 5 folds them into one row per item
+// step, and they read back the same.
+func TestUpgradeKeepsPerRecipientNotifications(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := Open(ctx, path, Options{UpTo: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO outbox (id, org, key, person_id, channel, kind, status, next_attempt_at, created_at) VALUES (7, 'lecco', 'batch:a', 'rossi', 'console', 'batch', 'sent', 1, 1)`,
+		`INSERT INTO outbox (id, org, key, person_id, channel, kind, status, next_attempt_at, created_at) VALUES (8, 'lecco', 'batch:b', 'verdi', 'email', 'batch', 'sent', 1, 1)`,
+		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'r3@2024-07-31', 'rossi', 'console', 7, 5)`,
+		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'r3@2024-07-31', 'verdi', 'email', 8, 5)`,
+		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'n1@2024-07-31', 'rossi', 'console', 7, 6)`,
+	} {
+		if err := old.db.Exec(stmt).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = old.Close()
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	defer s.Close()
+	ns, err := s.Notifications(ctx, "lecco", "ind:I-01.1:2024-S1")
+	want := []Notification{
+		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "r3@2024-07-31", Recipient: "rossi", Channel: "console", OutboxID: 7, CreatedAt: 5},
+		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "r3@2024-07-31", Recipient: "verdi", Channel: "email", OutboxID: 8, CreatedAt: 5},
+		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "n1@2024-07-31", Recipient: "rossi", Channel: "console", OutboxID: 7, CreatedAt: 6},
+	}
+	if err != nil || !slices.Equal(ns, want) {
+		t.Fatalf("notifications after upgrade = %+v, %v; want %+v", ns, err, want)
 	}
 }
