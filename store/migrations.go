@@ -245,6 +245,17 @@ ALTER TABLE notifications_by_step RENAME TO notifications;
 DROP INDEX items_state_due;
 CREATE INDEX items_state_due ON items (org, state, due, tracked, objective_id);
 `},
+	// A message's text lives apart from its row: SQLite rewrites a whole
+	// row on every update, and claiming, marking sent and retrying a
+	// message used to rewrite its text (overflow pages for a long one).
+	{7, "outbox: texts in their own table", `
+CREATE TABLE outbox_payloads (
+	outbox_id INTEGER PRIMARY KEY,
+	payload TEXT NOT NULL
+);
+INSERT INTO outbox_payloads (outbox_id, payload) SELECT id, payload FROM outbox WHERE payload <> '';
+ALTER TABLE outbox DROP COLUMN payload;
+`},
 }
 
 // SchemaVersion is the newest migration this binary knows.

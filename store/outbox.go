@@ -28,7 +28,7 @@ type OutboxRow struct {
 	PersonID      string
 	Channel       string
 	Kind          string // batch, digest, receipt, reply, admin
-	Payload       string // JSON, read by the composer at send time
+	Payload       string `gorm:"-"` // read by the composer at send time; stored in outbox_payloads
 	Status        string
 	Attempts      int
 	NextAttemptAt int64
@@ -58,8 +58,12 @@ type Notification struct {
 
 const outboxConflict = "ON CONFLICT (org, key) DO NOTHING"
 
-var outboxCols = hotInsert("outbox", []string{"org", "key", "person_id", "channel", "kind", "payload", "status", "attempts",
+var outboxCols = hotInsert("outbox", []string{"org", "key", "person_id", "channel", "kind", "status", "attempts",
 	"next_attempt_at", "lease_until", "last_error", "created_at", "sent_at", "external_id"}, outboxConflict)
+
+const payloadConflict = "ON CONFLICT (outbox_id) DO NOTHING"
+
+var payloadCols = hotInsert("outbox_payloads", []string{"outbox_id", "payload"}, payloadConflict)
 
 // Enqueue inserts outbox rows, skipping keys that already exist, and
 // returns the rows with the IDs stored under their keys.
@@ -72,7 +76,7 @@ func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, err
 		if r.Status == "" {
 			r.Status = OutboxPending
 		}
-		return []any{r.Org, r.Key, r.PersonID, r.Channel, r.Kind, r.Payload, r.Status, r.Attempts, r.NextAttemptAt, r.LeaseUntil, r.LastError, r.CreatedAt, r.SentAt, r.ExternalID}
+		return []any{r.Org, r.Key, r.PersonID, r.Channel, r.Kind, r.Status, r.Attempts, r.NextAttemptAt, r.LeaseUntil, r.LastError, r.CreatedAt, r.SentAt, r.ExternalID}
 	}, outboxConflict)
 	if err != nil {
 		return nil, fmt.Errorf("enqueue: %w", err)
@@ -109,6 +113,20 @@ func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, err
 	}
 	for i := range rows {
 		rows[i].ID = ids[rows[i].Key]
+	}
+	// The texts, for the rows just created (a key that existed keeps its
+	// own text).
+	var texts []int
+	for i, r := range rows {
+		if r.Payload != "" {
+			texts = append(texts, i)
+		}
+	}
+	if err := s.insertMany(ctx, "outbox_payloads", payloadCols, len(texts), func(i int) []any {
+		r := &rows[texts[i]]
+		return []any{r.ID, r.Payload}
+	}, payloadConflict); err != nil {
+		return nil, fmt.Errorf("enqueue: %w", err)
 	}
 	return rows, nil
 }
@@ -166,7 +184,10 @@ var notificationCols = hotInsert("notifications",
 // lease ran out (it crashed mid-send).
 const claimable = "((status = '" + OutboxPending + "' AND next_attempt_at <= ?) OR (status = '" + OutboxSending + "' AND lease_until <= ?))"
 
-const outboxColumns = "id, org, key, person_id, channel, kind, payload, status, attempts, next_attempt_at, lease_until, last_error, created_at, sent_at, external_id"
+// selectOutbox reads rows with their texts; a WHERE clause follows.
+const selectOutbox = "SELECT o.id, o.org, o.key, o.person_id, o.channel, o.kind, coalesce(p.payload, ''), o.status, o.attempts," +
+	" o.next_attempt_at, o.lease_until, o.last_error, o.created_at, o.sent_at, o.external_id" +
+	" FROM outbox o LEFT JOIN outbox_payloads p ON p.outbox_id = o.id"
 
 // The rows of a claim travel as one JSON array of ids, looked up by id:
 // the unary + keeps SQLite from reading the status index instead (every
@@ -177,7 +198,7 @@ var (
 	sqlClaimedNow = hot("SELECT id FROM outbox WHERE +status = ? AND lease_until = ? AND id IN (SELECT value FROM json_each(?))")
 )
 
-var sqlClaimCandidates = hot("SELECT " + outboxColumns + " FROM outbox WHERE " + claimable + " ORDER BY next_attempt_at, id LIMIT ?")
+var sqlClaimCandidates = hot(selectOutbox + " WHERE " + claimable + " ORDER BY o.next_attempt_at, o.id LIMIT ?")
 
 // Claim takes up to limit rows due at now for this dispatcher, marking
 // them sending until now+lease and counting the attempt. A row is claimed
@@ -334,15 +355,15 @@ type OutboxFilter struct {
 
 // Outbox lists rows by id.
 func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxRow, error) {
-	q := s.q(ctx).Where("org = ?", f.Org)
+	q, args := selectOutbox+" WHERE o.org = ?", []any{f.Org}
 	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
+		q, args = q+" AND o.status = ?", append(args, f.Status)
 	}
 	if f.Kind != "" {
-		q = q.Where("kind = ?", f.Kind)
+		q, args = q+" AND o.kind = ?", append(args, f.Kind)
 	}
-	var out []OutboxRow
-	if err := q.Order("id").Find(&out).Error; err != nil {
+	out, err := s.queryOutbox(ctx, q+" ORDER BY o.id", args...)
+	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	return out, nil
@@ -350,9 +371,14 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxRow, error)
 
 // GetOutbox returns one row.
 func (s *Store) GetOutbox(ctx context.Context, id int64) (OutboxRow, error) {
-	var r OutboxRow
-	err := s.q(ctx).Where("id = ?", id).Take(&r).Error
-	return r, notFound(err)
+	out, err := s.queryOutbox(ctx, selectOutbox+" WHERE o.id = ?", id)
+	if err != nil {
+		return OutboxRow{}, fmt.Errorf("read outbox row %d: %w", id, err)
+	}
+	if len(out) == 0 {
+		return OutboxRow{}, ErrNotFound
+	}
+	return out[0], nil
 }
 
 // Notifications returns the notifications of one item, one per recipient

@@ -318,3 +318,51 @@ func TestUpgradeKeepsPerRecipientNotifications(t *testing.T) {
 		t.Fatalf("notifications after upgrade = %+v, %v; want %+v", ns, err, want)
 	}
 }
+
+// TestOutboxTextsLiveApart: a row's text is read back with it, enqueuing
+// an existing key keeps the first text, status changes keep it, and an
+// upgrade from schema 6 moves the texts out of the rows.
+func TestOutboxTextsLiveApart(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := Open(ctx, path, Options{UpTo: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.db.Exec(`INSERT INTO outbox (id, org, key, person_id, channel, kind, payload, status, next_attempt_at, created_at)
+		VALUES (3, 'lecco', 'old', 'rossi', 'email', 'batch', 'testo di prima', 'sent', 1, 1)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	_ = old.Close()
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	defer s.Close()
+	if r, err := s.GetOutbox(ctx, 3); err != nil || r.Payload != "testo di prima" || r.Status != OutboxSent {
+		t.Fatalf("upgraded row = %+v, %v", r, err)
+	}
+	rows, err := s.Enqueue(ctx, []OutboxRow{{Org: "lecco", Key: "new", PersonID: "rossi", Channel: "email", Kind: "batch", Payload: "primo"},
+		{Org: "lecco", Key: "empty", PersonID: "rossi", Channel: "email", Kind: "admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Enqueue(ctx, []OutboxRow{{Org: "lecco", Key: "new", PersonID: "rossi", Channel: "email", Kind: "batch", Payload: "secondo"}})
+	if err != nil || again[0].ID != rows[0].ID {
+		t.Fatalf("same key enqueued again: %+v, %v", again, err)
+	}
+	claimed, err := s.Claim(ctx, t0, time.Minute, 10)
+	if err != nil || len(claimed) != 2 || claimed[0].Payload != "primo" || claimed[1].Payload != "" {
+		t.Fatalf("claimed = %+v, %v", claimed, err)
+	}
+	if err := s.MarkSent(ctx, rows[0].ID, t0, "x"); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Outbox(ctx, OutboxFilter{Org: "lecco", Status: OutboxSent})
+	if err != nil || len(list) != 2 || list[0].Payload != "testo di prima" || list[1].Payload != "primo" || list[1].ExternalID != "x" {
+		t.Fatalf("sent rows = %+v, %v", list, err)
+	}
+	if _, err := s.GetOutbox(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing row: %v", err)
+	}
+}
