@@ -106,9 +106,9 @@ func TestListStatementsUseTheirIndexes(t *testing.T) {
 		args        []any
 		want        string
 	}{
-		{"line items", sqlLineItems, []any{"lecco", `["a"]`}, "USING INDEX sqlite_autoindex_items_1 (org=? AND key=?)"},
-		{"advance", sqlAdvance, []any{1, 2, "lecco", 0, `["a"]`}, "USING INDEX sqlite_autoindex_items_1 (org=? AND key=?)"},
-		{"advanced", sqlAdvanced, []any{"lecco", 1, 2, `["a"]`}, "USING INDEX sqlite_autoindex_items_1 (org=? AND key=?)"},
+		{"line items", sqlLineItems, []any{"lecco", `["a"]`}, "USING COVERING INDEX items_lines (org=? AND key=?)"},
+		{"advance", sqlAdvance, []any{1, 2, "lecco", 0, `["a"]`}, "(org=? AND key=?)"},
+		{"advanced", sqlAdvanced, []any{"lecco", 1, 2, `["a"]`}, "(org=? AND key=?)"},
 		{"claim", sqlClaim, []any{"sending", 1, `[1]`, 0, 0}, "USING INTEGER PRIMARY KEY (rowid=?)"},
 		{"claimed now", sqlClaimedNow, []any{"sending", 1, `[1]`}, "USING INTEGER PRIMARY KEY (rowid=?)"},
 		{"outbox ids", sqlOutboxIDs, []any{"lecco", `["a"]`}, "INDEX outbox_key (org=? AND key=?)"},

@@ -256,6 +256,13 @@ CREATE TABLE outbox_payloads (
 INSERT INTO outbox_payloads (outbox_id, payload) SELECT id, payload FROM outbox WHERE payload <> '';
 ALTER TABLE outbox DROP COLUMN payload;
 `},
+	// What a message line reads of an item, in an index: composing a
+	// claimed batch looks up thousands of items by key, and reads the
+	// index alone. The sweep's updates (swept_until, next_action_at) do
+	// not touch it; a value received rewrites one entry.
+	{8, "items: message lines from an index", `
+CREATE INDEX items_lines ON items (org, key, state, kind, objective_id, indicator_id, phase_n, period, rule, due, assignees);
+`},
 }
 
 // SchemaVersion is the newest migration this binary knows.

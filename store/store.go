@@ -84,6 +84,14 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if opt.Scratch {
+		// A larger write-ahead log before each checkpoint: a page changed
+		// by many commits is copied back to the file once per checkpoint.
+		if _, err := sqlDB.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 16384"); err != nil {
+			_ = sqlDB.Close()
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+	}
 	s := &Store{db: db, log: log}
 	if err := s.migrate(ctx, opt.UpTo); err != nil {
 		_ = sqlDB.Close()
