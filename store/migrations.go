@@ -219,24 +219,14 @@ CREATE TABLE telegram_dialogues (
 CREATE INDEX indicator_values_source ON indicator_values (org, source_ref);
 CREATE INDEX indicator_values_received ON indicator_values (org, received_at);
 `},
-	// One notifications row per item step instead of one per recipient
-	// and channel: the sweep decides a step for all its recipients at
-	// once, and a year of a large plan wrote over a million rows. The
-	// told column lists "recipient channel outbox_id" triples.
-	{5, "notifications: one row per item step", `
-CREATE TABLE notifications_by_step (
-	org TEXT NOT NULL,
-	item_key TEXT NOT NULL,
-	step TEXT NOT NULL,
-	told TEXT NOT NULL,
-	created_at INTEGER NOT NULL,
-	PRIMARY KEY (org, item_key, step)
-) WITHOUT ROWID;
-INSERT INTO notifications_by_step (org, item_key, step, told, created_at)
-	SELECT org, item_key, step, group_concat(recipient || ' ' || channel || ' ' || outbox_id, ','), min(created_at)
-	FROM notifications GROUP BY org, item_key, step;
+	// The notifications table kept one row per item step, recipient and
+	// channel: the same facts as the outbox rows' texts (one per person,
+	// channel and sweep, listing the item steps), which a year of a large
+	// plan wrote over a million times more. A step is told once because
+	// the sweep advances each item with compare-and-set in the transaction
+	// that creates the messages; the table never guarded that.
+	{5, "outbox texts are the record of what was told", `
 DROP TABLE notifications;
-ALTER TABLE notifications_by_step RENAME TO notifications;
 `},
 	// A digest counts the late items of every service each week: with
 	// tracked and objective_id in the index, the count reads the index

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -41,20 +39,6 @@ type OutboxRow struct {
 
 // TableName names the table.
 func (OutboxRow) TableName() string { return "outbox" }
-
-// Notification records that one step of one item was told to one person on
-// one channel, in which outbox message. A step is decided once for all its
-// recipients: the store keeps one row per item step, listing who was told
-// where.
-type Notification struct {
-	Org       string
-	ItemKey   string
-	Step      string
-	Recipient string
-	Channel   string
-	OutboxID  int64
-	CreatedAt int64
-}
 
 const outboxConflict = "ON CONFLICT (org, key) DO NOTHING"
 
@@ -132,52 +116,6 @@ func (s *Store) Enqueue(ctx context.Context, rows []OutboxRow) ([]OutboxRow, err
 }
 
 var sqlOutboxIDs = hot("SELECT id, key FROM outbox WHERE org = ? AND key IN (SELECT value FROM json_each(?))")
-
-// AddNotifications records notifications, one row per item step listing
-// its recipients. A step already recorded is left alone: a step is told
-// once, and a second sweep (one that lost the race for its items) adds
-// nothing.
-func (s *Store) AddNotifications(ctx context.Context, ns []Notification) error {
-	if len(ns) == 0 {
-		return nil
-	}
-	type step struct{ org, item, name string }
-	type told struct {
-		first int // position in ns of the step's first notification
-		list  strings.Builder
-		seen  map[string]bool
-	}
-	steps := map[step]*told{}
-	var order []step
-	for i, n := range ns {
-		k := step{n.Org, n.ItemKey, n.Step}
-		t := steps[k]
-		if t == nil {
-			t = &told{first: i}
-			steps[k] = t
-			order = append(order, k)
-		}
-		one := n.Recipient + " " + n.Channel + " " + strconv.FormatInt(n.OutboxID, 10)
-		if t.seen[one] {
-			continue
-		}
-		if t.seen == nil {
-			t.seen = map[string]bool{}
-		}
-		t.seen[one] = true
-		if t.list.Len() > 0 {
-			t.list.WriteByte(',')
-		}
-		t.list.WriteString(one)
-	}
-	return s.insertMany(ctx, "notifications", notificationCols, len(order), func(i int) []any {
-		k, t := order[i], steps[order[i]]
-		return []any{k.org, k.item, k.name, t.list.String(), ns[t.first].CreatedAt}
-	}, "ON CONFLICT DO NOTHING")
-}
-
-var notificationCols = hotInsert("notifications",
-	[]string{"org", "item_key", "step", "told", "created_at"}, "ON CONFLICT DO NOTHING")
 
 // claimable is the condition on rows a dispatcher may take at now (two
 // arguments: now, now): pending and due, or claimed by a dispatcher whose
@@ -379,47 +317,4 @@ func (s *Store) GetOutbox(ctx context.Context, id int64) (OutboxRow, error) {
 		return OutboxRow{}, ErrNotFound
 	}
 	return out[0], nil
-}
-
-// Notifications returns the notifications of one item, one per recipient
-// and channel, by time, step and recipient.
-func (s *Store) Notifications(ctx context.Context, org, itemKey string) ([]Notification, error) {
-	rows, err := s.query(ctx, "SELECT step, told, created_at FROM notifications WHERE org = ? AND item_key = ?", org, itemKey)
-	if err != nil {
-		return nil, fmt.Errorf("read notifications: %w", err)
-	}
-	defer rows.Close()
-	var out []Notification
-	for rows.Next() {
-		var step, told string
-		var at int64
-		if err := rows.Scan(&step, &told, &at); err != nil {
-			return nil, fmt.Errorf("read notifications: %w", err)
-		}
-		for one := range strings.SplitSeq(told, ",") {
-			f := strings.Fields(one)
-			if len(f) != 3 {
-				return nil, fmt.Errorf("read notifications of %s %s: %q is not \"recipient channel outbox\"", itemKey, step, one)
-			}
-			id, err := strconv.ParseInt(f[2], 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("read notifications of %s %s: %w", itemKey, step, err)
-			}
-			out = append(out, Notification{Org: org, ItemKey: itemKey, Step: step, Recipient: f[0], Channel: f[1], OutboxID: id, CreatedAt: at})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read notifications: %w", err)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.CreatedAt != b.CreatedAt {
-			return a.CreatedAt < b.CreatedAt
-		}
-		if a.Step != b.Step {
-			return a.Step < b.Step
-		}
-		return a.Recipient+" "+a.Channel < b.Recipient+" "+b.Channel
-	})
-	return out, nil
 }

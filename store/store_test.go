@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 )
@@ -213,109 +212,6 @@ func TestMissingRowsAreErrNotFound(t *testing.T) {
 	}
 	if _, err := s.Meta(context.Background(), "lecco", "nothing"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err = %v", err)
-	}
-}
-
-func TestAddNotificationsKeepsTextsAndIgnoresRepeats(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTest(t, Options{})
-	rows, err := s.Enqueue(ctx, []OutboxRow{{Org: "lecco", Key: "k1", PersonID: "rossi", Channel: "console", Kind: "batch", NextAttemptAt: 1, CreatedAt: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := rows[0].ID
-	cases := []struct{ name, item, step string }{
-		{"plain", "I-01.1#2024-S1", "r10@2024-07-31"},
-		{"quotes and backslashes", `O"1\2`, `n1@"x"`},
-		{"control characters", "a\tb\nc\x01", "e3-responsabile@2024-07-31"},
-		{"accents", "Attività è già", "r3@2024-01-31"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			n := Notification{Org: "lecco", ItemKey: tc.item, Step: tc.step, Recipient: "rossi", Channel: "console", OutboxID: id, CreatedAt: 42}
-			if err := s.AddNotifications(ctx, []Notification{n, n}); err != nil {
-				t.Fatal(err)
-			}
-			// The same step again, from a later sweep: no second row.
-			again := n
-			again.CreatedAt = 99
-			if err := s.AddNotifications(ctx, []Notification{again}); err != nil {
-				t.Fatal(err)
-			}
-			got, err := s.Notifications(ctx, "lecco", tc.item)
-			if err != nil || len(got) != 1 || got[0] != n {
-				t.Fatalf("notifications = %+v, %v; want [%+v]", got, err, n)
-			}
-		})
-	}
-}
-
-// TestAddNotificationsOneRowPerStep: a step told to several people on
-// several channels reads back per recipient and channel; a later sweep
-// telling the same step again adds nobody.
-func TestAddNotificationsOneRowPerStep(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTest(t, Options{})
-	rows, err := s.Enqueue(ctx, []OutboxRow{{Org: "lecco", Key: "a", PersonID: "rossi", Channel: "email", Kind: "batch"},
-		{Org: "lecco", Key: "b", PersonID: "verdi", Channel: "telegram", Kind: "batch"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b := rows[0].ID, rows[1].ID
-	item := "ind:I-01.1:2024-S1"
-	n := func(step, who, ch string, id, at int64) Notification {
-		return Notification{Org: "lecco", ItemKey: item, Step: step, Recipient: who, Channel: ch, OutboxID: id, CreatedAt: at}
-	}
-	first := []Notification{n("r3@2024-07-31", "rossi", "email", a, 10), n("e3-responsabile@2024-07-31", "verdi", "telegram", b, 10),
-		n("r3@2024-07-31", "verdi", "telegram", b, 10), n("r3@2024-07-31", "verdi", "console", b, 10)}
-	if err := s.AddNotifications(ctx, first); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AddNotifications(ctx, []Notification{n("r3@2024-07-31", "bianchi", "email", a, 20)}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Notifications(ctx, "lecco", item)
-	want := []Notification{first[1], first[0], first[3], first[2]} // by time, step, recipient and channel
-	if err != nil || !slices.Equal(got, want) {
-		t.Fatalf("notifications = %+v, %v\nwant %+v", got, err, want)
-	}
-}
-
-// TestUpgradeKeepsPerRecipientNotifications: schema 4 kept a notification
-// per recipient and channel; migration 5 folds them into one row per item
-// step, and they read back the same.
-func TestUpgradeKeepsPerRecipientNotifications(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	old, err := Open(ctx, path, Options{UpTo: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{
-		`INSERT INTO outbox (id, org, key, person_id, channel, kind, status, next_attempt_at, created_at) VALUES (7, 'lecco', 'batch:a', 'rossi', 'console', 'batch', 'sent', 1, 1)`,
-		`INSERT INTO outbox (id, org, key, person_id, channel, kind, status, next_attempt_at, created_at) VALUES (8, 'lecco', 'batch:b', 'verdi', 'email', 'batch', 'sent', 1, 1)`,
-		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'r3@2024-07-31', 'rossi', 'console', 7, 5)`,
-		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'r3@2024-07-31', 'verdi', 'email', 8, 5)`,
-		`INSERT INTO notifications (org, item_key, step, recipient, channel, outbox_id, created_at) VALUES ('lecco', 'ind:I-01.1:2024-S1', 'n1@2024-07-31', 'rossi', 'console', 7, 6)`,
-	} {
-		if err := old.db.Exec(stmt).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
-	_ = old.Close()
-	s, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatalf("upgrade: %v", err)
-	}
-	defer s.Close()
-	ns, err := s.Notifications(ctx, "lecco", "ind:I-01.1:2024-S1")
-	want := []Notification{
-		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "r3@2024-07-31", Recipient: "rossi", Channel: "console", OutboxID: 7, CreatedAt: 5},
-		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "r3@2024-07-31", Recipient: "verdi", Channel: "email", OutboxID: 8, CreatedAt: 5},
-		{Org: "lecco", ItemKey: "ind:I-01.1:2024-S1", Step: "n1@2024-07-31", Recipient: "rossi", Channel: "console", OutboxID: 7, CreatedAt: 6},
-	}
-	if err != nil || !slices.Equal(ns, want) {
-		t.Fatalf("notifications after upgrade = %+v, %v; want %+v", ns, err, want)
 	}
 }
 

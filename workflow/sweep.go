@@ -55,7 +55,7 @@ const (
 // SweepResult says what a sweep did.
 type SweepResult struct {
 	Items         int // items looked at
-	Notifications int // item steps told to someone
+	Notifications int // item steps told to someone (entries of the messages)
 	Messages      int // outbox rows created
 }
 
@@ -113,7 +113,6 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	}
 	type target struct{ person, channel string }
 	groups := map[target][]Entry{}
-	var notes []store.Notification
 	for _, w := range todo {
 		it := w.it
 		for _, st := range w.steps {
@@ -121,7 +120,6 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			for _, who := range rc.recipients(snap, it, st) {
 				for _, ch := range rc.channels(who) {
 					groups[target{who, ch}] = append(groups[target{who, ch}], entry)
-					notes = append(notes, store.Notification{Org: org, ItemKey: it.Key, Step: st.Name, Recipient: who, Channel: ch, CreatedAt: store.Millis(now)})
 				}
 			}
 		}
@@ -152,6 +150,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			if len(entries) == 0 {
 				continue
 			}
+			res.Notifications += len(entries)
 			payload, err := BatchPayload{At: now.UTC(), Entries: entries}.Encode()
 			if err != nil {
 				return err
@@ -167,22 +166,8 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		if err := e.at("sweep:outbox-created"); err != nil {
 			return err
 		}
-		ids := map[target]int64{}
-		for _, r := range rows {
-			ids[target{r.PersonID, r.Channel}] = r.ID
-		}
-		kept := notes[:0]
-		for _, n := range notes {
-			if !lost[n.ItemKey] {
-				n.OutboxID = ids[target{n.Recipient, n.Channel}]
-				kept = append(kept, n)
-			}
-		}
-		if err := tx.AddNotifications(ctx, kept); err != nil {
-			return err
-		}
-		res.Notifications, res.Messages = len(kept), len(rows)
-		return e.at("sweep:notifications-created")
+		res.Messages = len(rows)
+		return nil
 	})
 	if err != nil {
 		return SweepResult{}, fmt.Errorf("sweep: %w", err)
