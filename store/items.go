@@ -52,32 +52,6 @@ func (s *Store) GetItem(ctx context.Context, org, key string) (Item, error) {
 	return it, notFound(err)
 }
 
-// ItemsByKeys returns the items with the given keys.
-func (s *Store) ItemsByKeys(ctx context.Context, org string, keys []string) ([]Item, error) {
-	var out []Item
-	for start := 0; start < len(keys); start += 500 {
-		end := min(start+500, len(keys))
-		args := []any{org}
-		for _, k := range keys[start:end] {
-			args = append(args, k)
-		}
-		part, err := s.queryItemsSQL(ctx, itemsByKeysSQL(end-start), args...)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, part...)
-	}
-	return out, nil
-}
-
-// itemsByKeysSQL reads n items by key; full chunks of 500 are hot (the
-// dispatcher reads the items of every message it composes).
-func itemsByKeysSQL(n int) string {
-	return "SELECT " + itemColumns + " FROM items WHERE org = ? AND key IN " + inList(n)
-}
-
-var _ = hot(itemsByKeysSQL(500))
-
 // SaveItems inserts or fully updates items.
 func (s *Store) SaveItems(ctx context.Context, items []Item) error {
 	if len(items) == 0 {
@@ -101,13 +75,6 @@ func (s *Store) SaveItems(ctx context.Context, items []Item) error {
 	}
 	return nil
 }
-
-// DueItems returns up to limit items whose next action is at or before now.
-func (s *Store) DueItems(ctx context.Context, org string, nowMillis int64, limit int) ([]Item, error) {
-	return s.queryItemsSQL(ctx, sqlDueItems, org, nowMillis, limit)
-}
-
-var sqlDueItems = hot("SELECT " + itemColumns + " FROM items WHERE org = ? AND next_action_at > 0 AND next_action_at <= ? ORDER BY next_action_at, key LIMIT ?")
 
 // NextItemAction returns the earliest next action of org's items (0: none).
 func (s *Store) NextItemAction(ctx context.Context, org string) (int64, error) {
