@@ -109,6 +109,7 @@ func TestListStatementsUseTheirIndexes(t *testing.T) {
 		{"line items", sqlLineItems, []any{"lecco", `["a"]`}, "USING COVERING INDEX items_lines (org=? AND key=?)"},
 		{"advance", sqlAdvance, []any{1, 2, "lecco", 0, `["a"]`}, "(org=? AND key=?)"},
 		{"advanced", sqlAdvanced, []any{"lecco", 1, 2, `["a"]`}, "(org=? AND key=?)"},
+		{"claim candidates", sqlClaimCandidates, []any{1, 100, 1, 100, 100}, "SEARCH outbox USING COVERING INDEX outbox_due (status=? AND next_attempt_at<?)"},
 		{"claim", sqlClaim, []any{"sending", 1, `[1]`, 0, 0}, "USING INTEGER PRIMARY KEY (rowid=?)"},
 		{"claimed now", sqlClaimedNow, []any{"sending", 1, `[1]`}, "USING INTEGER PRIMARY KEY (rowid=?)"},
 		{"outbox ids", sqlOutboxIDs, []any{"lecco", `["a"]`}, "INDEX outbox_key (org=? AND key=?)"},
@@ -119,13 +120,5 @@ func TestListStatementsUseTheirIndexes(t *testing.T) {
 				t.Fatalf("query plan:\n%s\n(%v); want %q", plan, err, tc.want)
 			}
 		})
-	}
-}
-
-func TestLateCountsReadTheIndexAlone(t *testing.T) {
-	s, _ := openTest(t, Options{})
-	plan, err := s.explain(context.Background(), sqlLateByService, "lecco", StateOpen, "2024-08-01", "lecco", StateOpen, 10, 10)
-	if err != nil || !strings.Contains(plan, "SEARCH i USING COVERING INDEX items_state_due") {
-		t.Fatalf("query plan:\n%s\n(%v)", plan, err)
 	}
 }

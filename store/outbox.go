@@ -136,7 +136,24 @@ var (
 	sqlClaimedNow = hot("SELECT id FROM outbox WHERE +status = ? AND lease_until = ? AND id IN (SELECT value FROM json_each(?))")
 )
 
-var sqlClaimCandidates = hot(selectOutbox + " WHERE " + claimable + " ORDER BY o.next_attempt_at, o.id LIMIT ?")
+// sqlClaimCandidates picks the first rows to claim by id from the status
+// index, due pending rows and rows whose lease ran out, and only then
+// reads those rows and their texts: with the texts joined to every
+// claimable row, a claim of a hundred read and sorted all of them (a
+// sweep of a large plan queues thousands at once). Arguments: now, limit,
+// now, limit, limit.
+var sqlClaimCandidates = hot(`WITH c AS (
+	SELECT id, next_attempt_at FROM (SELECT id, next_attempt_at FROM outbox WHERE status = '` + OutboxPending + `' AND next_attempt_at <= ?
+		ORDER BY next_attempt_at, id LIMIT ?)
+	UNION ALL
+	SELECT id, next_attempt_at FROM (SELECT id, next_attempt_at FROM outbox WHERE status = '` + OutboxSending + `' AND lease_until <= ?
+		ORDER BY next_attempt_at, id LIMIT ?)
+	ORDER BY next_attempt_at, id LIMIT ?
+)
+SELECT o.id, o.org, o.key, o.person_id, o.channel, o.kind, coalesce(p.payload, ''), o.status, o.attempts,
+	o.next_attempt_at, o.lease_until, o.last_error, o.created_at, o.sent_at, o.external_id
+FROM c JOIN outbox o ON o.id = c.id LEFT JOIN outbox_payloads p ON p.outbox_id = o.id
+ORDER BY c.next_attempt_at, c.id`)
 
 // Claim takes up to limit rows due at now for this dispatcher, marking
 // them sending until now+lease and counting the attempt. A row is claimed
@@ -146,7 +163,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	until := ms + lease.Milliseconds()
 	var out []OutboxRow
 	err := s.Tx(ctx, func(tx *Store) error {
-		cand, err := tx.queryOutbox(ctx, sqlClaimCandidates, ms, ms, limit)
+		cand, err := tx.queryOutbox(ctx, sqlClaimCandidates, ms, limit, ms, limit, limit)
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
