@@ -35,6 +35,8 @@ type Submission struct {
 	// OnBehalf lets an administrator record a value for someone else's
 	// item (received by phone or on paper).
 	OnBehalf bool
+	// At is when the value was received; zero means now.
+	At time.Time
 }
 
 // Receipt is what the sender is told after a value is stored.
@@ -55,27 +57,96 @@ var ErrDuplicate = store.ErrDuplicateSource
 // Submit checks and records a value. Bad input gets a *UserError (or the
 // parser's localised error) and changes nothing.
 func (e *Engine) Submit(ctx context.Context, sub Submission) (*Receipt, error) {
+	receipts, errs := e.SubmitAll(ctx, []Submission{sub})
+	return receipts[0], errs[0]
+}
+
+// SubmitAll checks and records several values in one transaction (values
+// that arrived together, a simulation's answers): each gets its receipt or
+// its own error, and a refused one changes nothing for the others. An
+// error of the database fails them all.
+func (e *Engine) SubmitAll(ctx context.Context, subs []Submission) ([]*Receipt, []error) {
 	snap := e.Snapshot()
-	now := e.now()
+	receipts, errs := make([]*Receipt, len(subs)), make([]error, len(subs))
+	type pending struct {
+		i   int
+		row store.Value
+		key string
+		at  time.Time
+	}
+	var todo []pending
+	for i, sub := range subs {
+		at := sub.At
+		if at.IsZero() {
+			at = e.now()
+		}
+		r, row, err := e.checkSubmission(snap, sub, at)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		receipts[i] = r
+		todo = append(todo, pending{i, row, IndicatorKey(r.Indicator.ID, r.Period), at})
+	}
+	if len(todo) == 0 {
+		return receipts, errs
+	}
+	err := e.st.Tx(ctx, func(tx *store.Store) error {
+		for _, p := range todo {
+			saved, err := tx.AddValue(ctx, p.row)
+			if errors.Is(err, store.ErrDuplicateSource) {
+				receipts[p.i], errs[p.i] = nil, ErrDuplicate // nothing was written for it
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			receipts[p.i].Stored = saved
+			if err := tx.CloseItems(ctx, snap.Org(), []string{p.key}, store.StateSubmitted, store.Millis(p.at), "", 0); err != nil {
+				return err
+			}
+			sub := subs[p.i]
+			actor := sub.By
+			if actor == "" {
+				actor = "admin:" + sub.Channel
+			}
+			if err := tx.Audit(ctx, snap.Org(), p.at, actor, "value.set", p.key,
+				fmt.Sprintf("revisione %d via %s: %s", saved.Revision, sub.Channel, receipts[p.i].Value.Format("it"))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, p := range todo {
+			receipts[p.i], errs[p.i] = nil, fmt.Errorf("record value: %w", err)
+		}
+	}
+	return receipts, errs
+}
+
+// checkSubmission validates a submission received at and returns its
+// receipt (without the stored row) and the row to store.
+func (e *Engine) checkSubmission(snap *Snapshot, sub Submission, at time.Time) (*Receipt, store.Value, error) {
 	ref, ok := snap.Indicator(strings.TrimSpace(sub.IndicatorID))
 	if !ok {
-		return nil, &UserError{
+		return nil, store.Value{}, &UserError{
 			It: fmt.Sprintf("indicatore %q sconosciuto: controllare il codice (es. %s)", sub.IndicatorID, snap.exampleIndicator()),
 			En: fmt.Sprintf("unknown indicator %q: check the code (e.g. %s)", sub.IndicatorID, snap.exampleIndicator()),
 		}
 	}
 	p, err := snap.ParsePeriod(sub.Period)
 	if err != nil {
-		return nil, err
+		return nil, store.Value{}, err
 	}
 	if !slices.Contains(ref.Periods, p.ID) || p.Year != snap.Plan().Year {
-		return nil, &UserError{
+		return nil, store.Value{}, &UserError{
 			It: fmt.Sprintf("l'indicatore %s non si rileva nel periodo %s", ref.ID, p),
 			En: fmt.Sprintf("indicator %s is not measured in period %s", ref.ID, p),
 		}
 	}
 	if sub.By != "" && !sub.OnBehalf && !slices.Contains(ref.Assignees, sub.By) && !snap.IsAdmin(sub.By) {
-		return nil, &UserError{
+		return nil, store.Value{}, &UserError{
 			It: fmt.Sprintf("l'indicatore %s non è assegnato a te: solo i referenti indicati nel piano possono inviarne il valore", ref.ID),
 			En: fmt.Sprintf("indicator %s is not assigned to you: only the people named in the plan can send its value", ref.ID),
 		}
@@ -84,39 +155,16 @@ func (e *Engine) Submit(ctx context.Context, sub Submission) (*Receipt, error) {
 	if sub.Parsed != nil {
 		v = *sub.Parsed
 	} else {
-		v, err = value.Parse(sub.Raw, ref.Kind, value.Options{Today: snap.Cal.Today(now)})
+		v, err = value.Parse(sub.Raw, ref.Kind, value.Options{Today: snap.Cal.Today(at)})
 		if err != nil {
-			return nil, err
+			return nil, store.Value{}, err
 		}
 	}
 	row := storedValue(snap.Org(), ref.ID, p.String(), v)
-	row.ByPerson, row.Channel, row.SourceRef, row.ReceivedAt = sub.By, sub.Channel, sub.SourceRef, store.Millis(now)
-	key := IndicatorKey(ref.ID, p)
-	var saved store.Value
-	err = e.st.Tx(ctx, func(tx *store.Store) error {
-		var err error
-		if saved, err = tx.AddValue(ctx, row); err != nil {
-			return err
-		}
-		if err := tx.CloseItems(ctx, snap.Org(), []string{key}, store.StateSubmitted, store.Millis(now), "", 0); err != nil {
-			return err
-		}
-		actor := sub.By
-		if actor == "" {
-			actor = "admin:" + sub.Channel
-		}
-		return tx.Audit(ctx, snap.Org(), now, actor, "value.set", key,
-			fmt.Sprintf("revisione %d via %s: %s", saved.Revision, sub.Channel, v.Format("it")))
-	})
-	if errors.Is(err, store.ErrDuplicateSource) {
-		return nil, ErrDuplicate
-	}
-	if err != nil {
-		return nil, fmt.Errorf("record value: %w", err)
-	}
+	row.ByPerson, row.Channel, row.SourceRef, row.ReceivedAt = sub.By, sub.Channel, sub.SourceRef, store.Millis(at)
 	_, due := snap.IndicatorDue(p)
-	return &Receipt{Indicator: ref, Period: p, Value: v, Stored: saved, Due: due,
-		Late: snap.Cal.Today(now).After(snap.Policy.overdueBase(due))}, nil
+	return &Receipt{Indicator: ref, Period: p, Value: v, Due: due,
+		Late: snap.Cal.Today(at).After(snap.Policy.overdueBase(due))}, row, nil
 }
 
 func (s *Snapshot) exampleIndicator() string {

@@ -175,40 +175,44 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			},
 			RunFunc: func(ctx context.Context, _ time.Time) error { _, err := disp.RunOnce(ctx); return err },
 		},
-		scheduler.SourceFunc{
-			DueFunc: func(context.Context) (time.Time, bool, error) {
-				if len(answers) == 0 {
-					return time.Time{}, false, nil
-				}
-				return answers[0].at, true, nil
-			},
-			RunFunc: func(ctx context.Context, now time.Time) error {
-				for len(answers) > 0 && !answers[0].at.After(now) {
-					a := answers[0]
-					answers = answers[1:]
-					if a.phase != "" {
-						if err := eng.MarkDone(ctx, a.phase, a.by, workflow.ChannelCLI, a.day); err != nil {
-							return fmt.Errorf("simulated phase done %s: %w", a.phase, err)
-						}
-						res.Answers++
-						if opt.Print != nil {
-							fmt.Fprintf(opt.Print, "──── %s: %s → %s %s\n\n", now.In(l.Location()).Format("02/01/2006 15:04"), a.by, a.phase, pick(opt.Loaded.Config.Language == "en", "done", "conclusa"))
-						}
-						continue
-					}
-					_, err := eng.Submit(ctx, workflow.Submission{IndicatorID: a.indicator, Period: a.period, Raw: a.raw,
-						By: a.by, Channel: workflow.ChannelCLI, SourceRef: "sim:" + a.indicator + ":" + a.period})
-					if err != nil {
-						return fmt.Errorf("simulated answer %s %s %q: %w", a.indicator, a.period, a.raw, err)
-					}
-					res.Answers++
-					if opt.Print != nil {
-						fmt.Fprintf(opt.Print, "──── %s: %s → %s %s = %s\n\n", now.In(l.Location()).Format("02/01/2006 15:04"), a.by, a.indicator, a.period, a.raw)
-					}
-				}
-				return nil
-			},
+	}
+	// The answers come last at a moment, and with them every later answer
+	// due before anything else happens: nothing can observe the values
+	// between them, so they are stored in one transaction, each with its
+	// own time.
+	answerSource := scheduler.SourceFunc{
+		DueFunc: func(context.Context) (time.Time, bool, error) {
+			if len(answers) == 0 {
+				return time.Time{}, false, nil
+			}
+			return answers[0].at, true, nil
 		},
+	}
+	answerSource.RunFunc = func(ctx context.Context, now time.Time) error {
+		// A paced run (the demo) shows each answer at its own moment.
+		limit, onlyNow := opt.To, opt.Pace != nil
+		for _, s := range sources {
+			t, ok, err := s.Due(ctx)
+			if err != nil {
+				return err
+			}
+			switch {
+			case !ok:
+			case !t.After(now):
+				onlyNow = true // runs later at this moment: it must see only what came before
+			case t.Before(limit):
+				limit = t
+			}
+		}
+		n := 0
+		for n < len(answers) && (!answers[n].at.After(now) || (!onlyNow && answers[n].at.Before(limit))) {
+			n++
+		}
+		batch := answers[:n]
+		answers = answers[n:]
+		stored, err := storeAnswers(ctx, eng, clock, batch, opt)
+		res.Answers += stored
+		return err
 	}
 	// Digests on their configured schedules, as the daemon sends them.
 	for _, kind := range []string{workflow.DigestCoordinators, workflow.DigestDirigenti} {
@@ -226,7 +230,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 		sources = append(sources, src)
 	}
-	err = scheduler.Drive(ctx, clock, opt.To, opt.Pace, sources...)
+	err = scheduler.Drive(ctx, clock, opt.To, opt.Pace, append(sources, answerSource)...)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	if rec.err != nil {
@@ -311,4 +315,55 @@ func pick(en bool, it, eng string) string {
 		return eng
 	}
 	return it
+}
+
+// storeAnswers records a run of simulated answers in order, each at its
+// own moment (the clock moves to it): values in one transaction, a phase
+// marked done on its own. It returns how many were recorded.
+func storeAnswers(ctx context.Context, eng *workflow.Engine, clock *scheduler.Clock, batch []answer, opt Options) (int, error) {
+	loc := opt.Loaded.Location()
+	en := opt.Loaded.Config.Language == "en"
+	var subs []workflow.Submission
+	var pending []answer
+	flush := func() error {
+		if len(subs) == 0 {
+			return nil
+		}
+		_, errs := eng.SubmitAll(ctx, subs)
+		for i, err := range errs {
+			a := pending[i]
+			if err != nil {
+				return fmt.Errorf("simulated answer %s %s %q: %w", a.indicator, a.period, a.raw, err)
+			}
+			if opt.Print != nil {
+				fmt.Fprintf(opt.Print, "──── %s: %s → %s %s = %s\n\n", a.at.In(loc).Format("02/01/2006 15:04"), a.by, a.indicator, a.period, a.raw)
+			}
+		}
+		subs, pending = subs[:0], pending[:0]
+		return nil
+	}
+	for _, a := range batch {
+		if a.at.After(clock.Now()) {
+			clock.Set(a.at)
+		}
+		if a.phase == "" {
+			subs = append(subs, workflow.Submission{IndicatorID: a.indicator, Period: a.period, Raw: a.raw,
+				By: a.by, Channel: workflow.ChannelCLI, SourceRef: "sim:" + a.indicator + ":" + a.period, At: clock.Now()})
+			pending = append(pending, a)
+			continue
+		}
+		if err := flush(); err != nil {
+			return 0, err
+		}
+		if err := eng.MarkDone(ctx, a.phase, a.by, workflow.ChannelCLI, a.day); err != nil {
+			return 0, fmt.Errorf("simulated phase done %s: %w", a.phase, err)
+		}
+		if opt.Print != nil {
+			fmt.Fprintf(opt.Print, "──── %s: %s → %s %s\n\n", a.at.In(loc).Format("02/01/2006 15:04"), a.by, a.phase, pick(en, "done", "conclusa"))
+		}
+	}
+	if err := flush(); err != nil {
+		return 0, err
+	}
+	return len(batch), nil
 }
