@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -87,16 +88,30 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	var todo []work
 	candidates := map[string]bool{}
 	advances := make([]store.Advance, 0, len(items))
+	// Items sharing a due date and a last sweep share their steps: every
+	// indicator of a period is due the same day.
+	type schedule struct {
+		due   string
+		after int64
+	}
+	type plan struct {
+		steps []Step
+		next  int64
+	}
+	plans := map[schedule]plan{}
 	for _, it := range items {
-		due, _ := calendar.ParseDate(it.Due)
-		after := store.FromMillis(it.SweptUntil)
-		steps := catchUp(snap.Policy.Steps(due, after, now), today)
-		next, ok := snap.Policy.Next(due, now)
-		adv := store.Advance{Key: it.Key, Old: it.SweptUntil, Swept: store.Millis(now)}
-		if ok {
-			adv.Next = store.Millis(next)
+		k := schedule{it.Due, it.SweptUntil}
+		pl, seen := plans[k]
+		if !seen {
+			due, _ := calendar.ParseDate(it.Due)
+			pl.steps = catchUp(snap.Policy.Steps(due, store.FromMillis(it.SweptUntil), now), today)
+			if next, ok := snap.Policy.Next(due, now); ok {
+				pl.next = store.Millis(next)
+			}
+			plans[k] = pl
 		}
-		advances = append(advances, adv)
+		steps := pl.steps
+		advances = append(advances, store.Advance{Key: it.Key, Old: it.SweptUntil, Swept: store.Millis(now), Next: pl.next})
 		if len(steps) == 0 {
 			continue
 		}
@@ -369,9 +384,19 @@ func (rc *recipientContext) channels(id string) []string {
 	return out
 }
 
+// dedupe returns ids without repeats, in order of first appearance.
 func dedupe(ids []string) []string {
-	seen := map[string]bool{}
 	out := ids[:0:0]
+	if len(ids) <= 16 {
+		// A step's recipients are a handful: a scan beats a map.
+		for _, id := range ids {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		if !seen[id] {
 			seen[id] = true
