@@ -128,16 +128,16 @@ const selectOutbox = "SELECT o.id, o.org, o.key, o.person_id, o.channel, o.kind,
 	" FROM outbox o LEFT JOIN outbox_payloads p ON p.outbox_id = o.id"
 
 // The rows of a claim travel as one JSON array of ids, looked up by id:
-// the unary + keeps SQLite from reading the status index instead (every
-// row due, when a claim takes a hundred of them).
+// the unary + keeps SQLite from reading a status index instead (every row
+// due, when a claim takes a hundred of them).
 var (
 	sqlClaim = hot("UPDATE outbox SET status = ?, lease_until = ?, attempts = attempts + 1" +
 		" WHERE id IN (SELECT value FROM json_each(?)) AND " + strings.ReplaceAll(claimable, "status", "+status"))
 	sqlClaimedNow = hot("SELECT id FROM outbox WHERE +status = ? AND lease_until = ? AND id IN (SELECT value FROM json_each(?))")
 )
 
-// sqlClaimCandidates picks the first rows to claim by id from the status
-// index, due pending rows and rows whose lease ran out, and only then
+// sqlClaimCandidates picks the first rows to claim by id from the partial
+// indexes, due pending rows and rows whose lease ran out, and only then
 // reads those rows and their texts: with the texts joined to every
 // claimable row, a claim of a hundred read and sorted all of them (a
 // sweep of a large plan queues thousands at once). Arguments: now, limit,
@@ -273,7 +273,7 @@ func (s *Store) mark(ctx context.Context, id int64, query string, args ...any) e
 // claimable (0: none).
 func (s *Store) NextOutboxAt(ctx context.Context) (int64, error) {
 	var v struct{ A, B sql.NullInt64 }
-	rows, err := s.query(ctx, sqlNextOutboxAt, OutboxPending, OutboxSending)
+	rows, err := s.query(ctx, sqlNextOutboxAt)
 	if err != nil {
 		return 0, fmt.Errorf("read outbox: %w", err)
 	}
@@ -297,9 +297,11 @@ func (s *Store) NextOutboxAt(ctx context.Context) (int64, error) {
 	return min(v.A.Int64, v.B.Int64), nil
 }
 
+// The statuses are written out: SQLite uses a partial index only for a
+// query that names its condition.
 var sqlNextOutboxAt = hot(`SELECT
-		(SELECT MIN(next_attempt_at) FROM outbox WHERE status = ?) AS a,
-		(SELECT MIN(lease_until) FROM outbox WHERE status = ?) AS b`)
+		(SELECT MIN(next_attempt_at) FROM outbox WHERE status = '` + OutboxPending + `') AS a,
+		(SELECT MIN(lease_until) FROM outbox WHERE status = '` + OutboxSending + `') AS b`)
 
 // OutboxFilter selects rows for listing.
 type OutboxFilter struct {
