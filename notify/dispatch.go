@@ -167,6 +167,13 @@ func (d *Dispatcher) sendAll(ctx context.Context, rows []store.OutboxRow) {
 	}
 	rows = kept
 	msgs, errs := d.composeAll(ctx, rows)
+	if d.cfg.Workers == 1 || len(rows) == 1 {
+		// One at a time: no goroutine to hand each row to and wait for.
+		for i, r := range rows {
+			d.sendOne(ctx, r, msgs[i], errs[i])
+		}
+		return
+	}
 	type job struct {
 		row store.OutboxRow
 		msg *Message
