@@ -329,3 +329,35 @@ func (s *Store) LineItems(ctx context.Context, org string, keys []string) ([]Ite
 
 var sqlLineItems = hot("SELECT key, kind, objective_id, indicator_id, phase_n, period, rule, due, state, assignees FROM items" +
 	" WHERE org = ? AND key IN (SELECT value FROM json_each(?))")
+
+// LineStates returns the state and due date of the items of keys (in no
+// particular order; Org, Key, State and Due are set): what a message line
+// must read afresh, from the items_lines index alone.
+func (s *Store) LineStates(ctx context.Context, org string, keys []string) ([]Item, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	list, err := jsonList(keys)
+	if err != nil {
+		return nil, fmt.Errorf("read item states: %w", err)
+	}
+	rows, err := s.query(ctx, sqlLineStates, org, list)
+	if err != nil {
+		return nil, fmt.Errorf("read item states: %w", err)
+	}
+	defer rows.Close()
+	out := make([]Item, 0, len(keys))
+	for rows.Next() {
+		it := Item{Org: org}
+		if err := rows.Scan(&it.Key, &it.State, &it.Due); err != nil {
+			return nil, fmt.Errorf("read item states: %w", err)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read item states: %w", err)
+	}
+	return out, nil
+}
+
+var sqlLineStates = hot("SELECT key, state, due FROM items WHERE org = ? AND key IN (SELECT value FROM json_each(?))")

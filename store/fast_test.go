@@ -124,3 +124,26 @@ func TestListStatementsUseTheirIndexes(t *testing.T) {
 		})
 	}
 }
+
+func TestLineStatesReadTheIndexAlone(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t, Options{})
+	items := []Item{
+		{Org: "lecco", Key: "a", Kind: "indicator", ObjectiveID: "I-01", Due: "2024-07-31", State: StateOpen, Tracked: true},
+		{Org: "lecco", Key: "b", Kind: "phase", ObjectiveID: "I-01", Due: "", State: StateAwaitingEvent, Tracked: true},
+		{Org: "other", Key: "a", Kind: "indicator", ObjectiveID: "X", Due: "2024-01-31", State: StateDone, Tracked: true},
+	}
+	if err := s.SaveItems(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LineStates(ctx, "lecco", []string{"b", "a", "zz"})
+	slices.SortFunc(got, func(x, y Item) int { return strings.Compare(x.Key, y.Key) })
+	want := []Item{{Org: "lecco", Key: "a", Due: "2024-07-31", State: StateOpen}, {Org: "lecco", Key: "b", State: StateAwaitingEvent}}
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("LineStates = %+v, %v; want %+v", got, err, want)
+	}
+	plan, err := s.explain(ctx, sqlLineStates, "lecco", `["a"]`)
+	if err != nil || !strings.Contains(plan, "USING COVERING INDEX items_lines (org=? AND key=?)") {
+		t.Fatalf("query plan:\n%s\n(%v)", plan, err)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -84,13 +83,8 @@ func (e *Engine) prefetch(ctx context.Context, snap *Snapshot, rows []store.Outb
 			keys = append(keys, en.Item)
 		}
 	}
-	items, err := e.st.LineItems(ctx, org, dedupe(keys))
-	if err != nil {
-		pre.err = err
+	if pre.err = e.readLineItems(ctx, snap, org, dedupe(keys), pre.items); pre.err != nil {
 		return pre
-	}
-	for _, it := range items {
-		pre.items[it.Key] = it
 	}
 	// Only escalation lines name other people (assignees, who is away):
 	// read those, and only when there are some.
@@ -227,103 +221,6 @@ func internKind(k string) string {
 		}
 	}
 	return k
-}
-
-// line describes an item for a message. The parts that depend on the plan
-// only are memoised per item in the snapshot: a large plan renders the
-// same lines hundreds of thousands of times a year.
-func (s *Snapshot) line(it store.Item, lang string, rc *recipientContext) notify.Line {
-	p := s.lineParts(it, lang)
-	due, late := rc.due(s, it.Due)
-	return notify.Line{Code: p.code, Title: p.title, Objective: p.objective, Period: p.period, Target: p.target, Phase: p.phase,
-		Due: due, DaysLate: late}
-}
-
-// lineKey names an item's line in a language.
-type lineKey struct{ key, lang string }
-
-// lineParts are the parts of an item's line that the plan decides, and
-// ref, the item's name in Message.Items ("I-01.1@2024-S1").
-type lineParts struct {
-	code, title, objective, period, target, ref string
-	phase                                       bool
-}
-
-func (s *Snapshot) lineParts(it store.Item, lang string) *lineParts {
-	k := lineKey{it.Key, lang}
-	s.linesMu.RLock()
-	p := s.lines[k]
-	s.linesMu.RUnlock()
-	if p != nil {
-		return p
-	}
-	p = &lineParts{}
-	// Objective titles and period names are shared by many items.
-	p.objective = s.label("o\x00"+it.ObjectiveID, func() string {
-		if o, ok := s.Objective(it.ObjectiveID); ok {
-			return o.ID + " " + short(o.Title, 60)
-		}
-		return ""
-	})
-	switch it.Kind {
-	case KindIndicator:
-		p.code = it.IndicatorID
-		if ref, ok := s.Indicator(it.IndicatorID); ok {
-			p.title = s.label("i\x00"+ref.ID, func() string { return short(ref.Description, 120) })
-			p.target = ref.Target
-		}
-		p.period = s.label("p\x00"+lang+"\x00"+it.Period, func() string {
-			if per, err := s.ParsePeriod(it.Period); err == nil {
-				return s.PeriodName(per, lang)
-			}
-			return ""
-		})
-	default:
-		p.phase = true
-		p.code = it.ObjectiveID + "/" + strconv.Itoa(it.PhaseN)
-		p.title = s.label("f\x00"+p.code, func() string {
-			if o, ok := s.Objective(it.ObjectiveID); ok {
-				for _, ph := range o.Phases {
-					if ph.N == it.PhaseN {
-						return short(ph.Text, 120)
-					}
-				}
-			}
-			return ""
-		})
-		p.period = it.Period
-		if it.Rule != "" {
-			p.period += " (" + it.Rule + ")"
-		}
-	}
-	p.ref = p.code + "@" + it.Period
-	s.linesMu.Lock()
-	if s.lines == nil {
-		s.lines = map[lineKey]*lineParts{}
-	}
-	s.lines[k] = p
-	s.linesMu.Unlock()
-	return p
-}
-
-// due returns an ISO due date as dd/mm/yyyy and the working days it is
-// late today, computed once per date for the context's life.
-func (rc *recipientContext) due(s *Snapshot, iso string) (string, int) {
-	if d, ok := rc.dues[iso]; ok {
-		return d.italian, d.late
-	}
-	due, _ := calendar.ParseDate(iso)
-	d := dueInfo{italian: due.Italian(), late: s.Policy.DaysLate(due, rc.today)}
-	if rc.dues == nil {
-		rc.dues = map[string]dueInfo{}
-	}
-	rc.dues[iso] = d
-	return d.italian, d.late
-}
-
-type dueInfo struct {
-	italian string
-	late    int
 }
 
 // peopleLine names an item's assignees and says who is away.

@@ -29,9 +29,8 @@ type Snapshot struct {
 	// label, shortened titles, period names): derived from the plan only,
 	// so they live and die with the snapshot.
 	labels sync.Map // string -> string
-	// lines memoises each item's line parts per language (lineParts).
-	linesMu sync.RWMutex
-	lines   map[lineKey]*lineParts
+	// lines remembers each item's line (lines.go).
+	lines itemLines
 
 	orderOnce      sync.Once // objPos and indPos, built on first use (itemOrder)
 	objPos, indPos map[string]int
