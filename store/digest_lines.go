@@ -2,107 +2,157 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Weekly digests list, per service, the few items that are most late and
 // count the rest. A large plan has tens of thousands of late items by the
-// end of the year, so the counting and the choice of what to list happen
-// in SQL: only what a digest may list is read.
+// end of the year, nearly all due on the same few days (every indicator
+// of a semester is due the same day), so a digest reads them in two
+// steps: the objectives of every late item, from items_state_due alone,
+// which the digest maps to services and counts in memory; then the rows
+// of only the items it lists.
 
-// ServiceLate is one service's late items as a digest sees them.
-type ServiceLate struct {
-	Directorate string
-	Service     string
-	// Total counts every late item of the service.
-	Total int
-	// Items are the service's late items due on or before its limit-th
-	// earliest due date, ties at that date included (so there may be more
-	// than limit), by due date then key. The caller orders them exactly
-	// and lists the first limit.
-	Items []Item
-}
-
-// LateByService returns, for each (directorate, service) of org's active
-// objectives, its late items: open, tracked and due on or before lastDueISO
-// (the latest due date that is late on the digest's day; "" returns none).
-// One query counts them all and reads only the candidates to list (see
-// ServiceLate.Items); services come ordered by directorate and service.
-// Only what a message line needs is filled in (see lineColumns).
-func (s *Store) LateByService(ctx context.Context, org, lastDueISO string, limit int) ([]ServiceLate, error) {
-	if lastDueISO == "" || limit <= 0 {
-		return nil, nil
+// LateObjectives calls each, by due date (ascending), with the due date
+// and objective of every late item of org: open, tracked and due on or
+// before lastDueISO (the latest due date that is late on the digest's
+// day; "" reads none). An objective with three late items due one day
+// comes three times (one after the other in practice, as the index
+// orders them, but not promised). No row is read: one pass over
+// items_state_due returns one string per due date, so that tens of
+// thousands of items cost a few rows, not one each. Objectives are not
+// joined: the caller maps them to services through its plan.
+func (s *Store) LateObjectives(ctx context.Context, org, lastDueISO string, each func(due, objectiveID string)) error {
+	if lastDueISO == "" {
+		return nil
 	}
-	rows, err := s.query(ctx, sqlLateByService, org, StateOpen, lastDueISO, org, StateOpen, limit, limit)
+	rows, err := s.query(ctx, sqlLateObjectives, org, StateOpen, lastDueISO)
 	if err != nil {
-		return nil, fmt.Errorf("read late items by service: %w", err)
+		return fmt.Errorf("read late items: %w", err)
 	}
 	defer rows.Close()
-	var out []ServiceLate
 	for rows.Next() {
-		var dir, svc string
-		var part, total int
-		it := Item{Org: org}
-		if err := rows.Scan(&dir, &svc, &part, &total, &it.Key, &it.Kind, &it.ObjectiveID, &it.IndicatorID, &it.PhaseN, &it.Period, &it.Rule,
-			&it.Due, &it.State, &it.Assignees, &it.Tracked); err != nil {
-			return nil, fmt.Errorf("read late items by service: %w", err)
+		var due, list string
+		if err := rows.Scan(&due, &list); err != nil {
+			return fmt.Errorf("read late items: %w", err)
 		}
-		switch {
-		case part == 0: // a service's count comes before its items
-			out = append(out, ServiceLate{Directorate: dir, Service: svc, Total: total})
-		case len(out) > 0 && out[len(out)-1].Directorate == dir && out[len(out)-1].Service == svc:
-			out[len(out)-1].Items = append(out[len(out)-1].Items, it)
-		default:
-			return nil, fmt.Errorf("read late items by service: item %s of %s/%s without its count", it.Key, dir, svc)
+		for list != "" {
+			var id string
+			id, list, _ = strings.Cut(list, lateSep)
+			each(due, id)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read late items by service: %w", err)
+		return fmt.Errorf("read late items: %w", err)
+	}
+	return nil
+}
+
+// lateSep separates the objective ids of a due date's late items: plan
+// ids hold no comma (as in assignees).
+const lateSep = ","
+
+// sqlLateObjectives groups by due date only, in the index's order: no
+// sort, and a group per day instead of one per objective and day (an
+// aggregate row per objective cost more than the whole scan).
+var sqlLateObjectives = hot(`SELECT due, group_concat(objective_id, ',') FROM items
+	WHERE org = ? AND state = ? AND due <> '' AND due <= ? AND tracked = TRUE
+	GROUP BY due ORDER BY due`)
+
+// DueObjective names the items of one objective due on one day.
+type DueObjective struct {
+	Due         string
+	ObjectiveID string
+}
+
+// LateLines returns the late items (open and tracked) of the given
+// objectives on the given due dates: what a digest lists, found by
+// LateObjectives. Each pair is one look-up in items_state_due. Items come
+// in no particular order; only what a message line needs is filled in
+// (see lineColumns).
+func (s *Store) LateLines(ctx context.Context, org string, pairs []DueObjective) ([]Item, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	pairList := make([][2]string, len(pairs))
+	for i, p := range pairs {
+		pairList[i] = [2]string{p.Due, p.ObjectiveID}
+	}
+	list, err := json.Marshal(pairList)
+	if err != nil {
+		return nil, fmt.Errorf("read late items: %w", err)
+	}
+	rows, err := s.query(ctx, sqlLateLines, string(list), org, StateOpen)
+	if err != nil {
+		return nil, fmt.Errorf("read late items: %w", err)
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		it := Item{Org: org}
+		if err := rows.Scan(&it.Key, &it.Kind, &it.ObjectiveID, &it.IndicatorID, &it.PhaseN, &it.Period, &it.Rule,
+			&it.Due, &it.State, &it.Assignees, &it.Tracked); err != nil {
+			return nil, fmt.Errorf("read late items: %w", err)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read late items: %w", err)
 	}
 	return out, nil
 }
 
-// sqlLateByService counts the late items by service and due date (days),
-// then, with window sums over those few rows, each service's total and,
-// for each date, how many of the service's items are due earlier
-// (before). The candidates are the items of the dates with before < limit:
-// exactly those due on or before the service's limit-th earliest due
-// date. The result has one count row (part 0) per service, followed by
-// its candidates (part 1) by due date and key.
-//
-// Counting reads every late item once (a range of items_state_due plus
-// its row). The candidates are read by due date through the same index,
-// each date once, and kept by an IN on (directorate, service, due): with
-// a plain join to cut the planner reads a date's items once per service,
-// and every indicator of a period is due the same day (on 30,000 items
-// of 700 services sharing one date, 13 s instead of 0.12 s).
-const sqlLateByService = `WITH days AS (
-	SELECT o.directorate AS dir, o.service AS svc, i.due AS due, COUNT(*) AS n
-	FROM items i JOIN objectives o ON o.org = i.org AND o.id = i.objective_id AND o.active
-	WHERE i.org = ? AND i.state = ? AND i.due <> '' AND i.due <= ? AND i.tracked
-	GROUP BY 1, 2, 3
-), cut AS MATERIALIZED (
-	SELECT dir, svc, due,
-		SUM(n) OVER (PARTITION BY dir, svc) AS total,
-		SUM(n) OVER (PARTITION BY dir, svc ORDER BY due ROWS UNBOUNDED PRECEDING) - n AS before
-	FROM days
-)
-SELECT dir, svc, 0 AS part, total, '' AS key, '' AS kind, '' AS objective_id, '' AS indicator_id, 0 AS phase_n,
-	'' AS period, '' AS rule, '' AS due, '' AS state, '' AS assignees, FALSE AS tracked
-FROM cut WHERE before = 0
-UNION ALL
-SELECT o.directorate, o.service, 1, 0, ` + itemLineColumns + `
-FROM items i JOIN objectives o ON o.org = i.org AND o.id = i.objective_id AND o.active
-WHERE i.org = ? AND i.state = ? AND i.tracked
-	AND i.due IN (SELECT due FROM cut WHERE before < ?)
-	AND (o.directorate, o.service, i.due) IN (SELECT dir, svc, due FROM cut WHERE before < ?)
-ORDER BY dir, svc, part, due, key`
+// sqlLateLines takes the pairs as one JSON array of [due, objective]
+// arrays. CROSS JOIN keeps the pairs outside, so that each is one search
+// of items_state_due on all its columns.
+var sqlLateLines = hot(`SELECT ` + itemLineColumns + `
+	FROM json_each(?) AS p CROSS JOIN items i
+	WHERE i.org = ? AND i.state = ? AND i.due = p.value ->> 0 AND i.tracked = TRUE AND i.objective_id = p.value ->> 1`)
 
-// AwaitingEventLines returns the items of org still waiting for an event
-// date, in no particular order (a plan has few). Only what a message line
-// needs is filled in (see lineColumns).
-func (s *Store) AwaitingEventLines(ctx context.Context, org string) ([]Item, error) {
-	rows, err := s.query(ctx, "SELECT "+lineColumns+" FROM items WHERE org = ? AND state = ?", org, StateAwaitingEvent)
+// AwaitingObjectives calls each with the objective of every item of org
+// waiting for an event date (an objective with three such items comes
+// three times), read from items_state_due alone, as LateObjectives.
+func (s *Store) AwaitingObjectives(ctx context.Context, org string, each func(objectiveID string)) error {
+	rows, err := s.query(ctx, sqlAwaitingObjectives, org, StateAwaitingEvent)
+	if err != nil {
+		return fmt.Errorf("read items awaiting an event: %w", err)
+	}
+	defer rows.Close()
+	var list sql.NullString // NULL: none
+	for rows.Next() {
+		if err := rows.Scan(&list); err != nil {
+			return fmt.Errorf("read items awaiting an event: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read items awaiting an event: %w", err)
+	}
+	for rest := list.String; rest != ""; {
+		var id string
+		id, rest, _ = strings.Cut(rest, lateSep)
+		each(id)
+	}
+	return nil
+}
+
+var sqlAwaitingObjectives = hot(`SELECT group_concat(objective_id, ',') FROM items WHERE org = ? AND state = ?`)
+
+// AwaitingLines returns the items of org waiting for an event date of the
+// given objectives, in no particular order: what a digest lists, found by
+// AwaitingObjectives. Only what a message line needs is filled in (see
+// lineColumns).
+func (s *Store) AwaitingLines(ctx context.Context, org string, objectiveIDs []string) ([]Item, error) {
+	if len(objectiveIDs) == 0 {
+		return nil, nil
+	}
+	list, err := jsonList(objectiveIDs)
+	if err != nil {
+		return nil, fmt.Errorf("read items awaiting an event: %w", err)
+	}
+	rows, err := s.query(ctx, sqlAwaitingLines, org, StateAwaitingEvent, list)
 	if err != nil {
 		return nil, fmt.Errorf("read items awaiting an event: %w", err)
 	}
@@ -121,6 +171,11 @@ func (s *Store) AwaitingEventLines(ctx context.Context, org string) ([]Item, err
 	}
 	return out, nil
 }
+
+// sqlAwaitingLines reads the index entries of the items awaiting an event
+// (few) and the rows of those whose objective is listed.
+var sqlAwaitingLines = hot(`SELECT ` + lineColumns + ` FROM items
+	WHERE org = ? AND state = ? AND objective_id IN (SELECT value FROM json_each(?))`)
 
 // lineColumns are the item columns a message line and a digest read:
 // Org (known), Key, Kind, ObjectiveID, IndicatorID, PhaseN, Period, Rule,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -48,121 +49,204 @@ func openDigestStore(t *testing.T, items []Item) *Store {
 	return s
 }
 
-// lateSummary renders LateByService's answer as "DIR/SERVICE total: keys".
-func lateSummary(late []ServiceLate) []string {
+// lateByDue renders LateObjectives' answer as "DUE: OBJECTIVES", the
+// objectives of a day sorted (their order within a day is not promised).
+func lateByDue(t *testing.T, s *Store, org, lastDue string) []string {
+	t.Helper()
 	var out []string
-	for _, sl := range late {
-		var keys []string
-		for _, it := range sl.Items {
-			keys = append(keys, it.Key)
+	var dues []string
+	byDue := map[string][]string{}
+	err := s.LateObjectives(context.Background(), org, lastDue, func(due, obj string) {
+		if len(dues) == 0 || dues[len(dues)-1] != due {
+			if byDue[due] != nil {
+				t.Errorf("%s comes again after %s", due, dues[len(dues)-1])
+			}
+			dues = append(dues, due)
 		}
-		out = append(out, fmt.Sprintf("%s/%s %d: %v", sl.Directorate, sl.Service, sl.Total, keys))
+		byDue[due] = append(byDue[due], obj)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.IsSorted(dues) {
+		t.Errorf("due dates out of order: %v", dues)
+	}
+	for _, due := range dues {
+		slices.Sort(byDue[due])
+		out = append(out, due+": "+strings.Join(byDue[due], " "))
 	}
 	return out
 }
 
-func TestLateByService(t *testing.T) {
+// digestItems are the late and not late items of the store tests.
+func digestItems() []Item {
 	// Twelve late items in I/Contabilità (over two objectives), due on
 	// 1, 2, ... 12 July.
-	var contabilita []Item
+	var items []Item
 	for d := 1; d <= 12; d++ {
 		obj := "I-01"
 		if d%2 == 0 {
 			obj = "I-02"
 		}
-		contabilita = append(contabilita, lateItem(obj, fmt.Sprintf("c%02d", d), fmt.Sprintf("2024-07-%02d", d), "anna"))
+		items = append(items, lateItem(obj, fmt.Sprintf("c%02d", d), fmt.Sprintf("2024-07-%02d", d), "anna"))
 	}
-	// I/Tributi: eight due on 1 to 8 July, then three on 10 July (the
-	// 10th earliest due date), then one on 11 July.
-	var tributi []Item
+	// I/Tributi: eight due on 1 to 8 July, then three on 10 July, then
+	// one on 11 July.
 	for d := 1; d <= 8; d++ {
-		tributi = append(tributi, lateItem("I-03", fmt.Sprintf("t%02d", d), fmt.Sprintf("2024-07-%02d", d), ""))
+		items = append(items, lateItem("I-03", fmt.Sprintf("t%02d", d), fmt.Sprintf("2024-07-%02d", d), ""))
 	}
 	for _, k := range []string{"t10c", "t10a", "t10b"} {
-		tributi = append(tributi, lateItem("I-03", k, "2024-07-10", ""))
+		items = append(items, lateItem("I-03", k, "2024-07-10", ""))
 	}
-	tributi = append(tributi, lateItem("I-03", "t11", "2024-07-11", ""))
+	items = append(items, lateItem("I-03", "t11", "2024-07-11", ""))
 	notLate := func(it Item, change func(*Item)) Item { change(&it); return it }
-	// Never counted: not open, not tracked, no due date, awaiting, of an
-	// objective no longer in the plan.
-	others := []Item{
+	return append(items,
 		lateItem("II-01", "p1", "2024-07-03", ""),
+		// Never late: not open, not tracked, no due date, awaiting.
 		notLate(lateItem("II-01", "submitted", "2024-07-01", ""), func(it *Item) { it.State = StateSubmitted }),
 		notLate(lateItem("II-01", "untracked", "2024-07-01", ""), func(it *Item) { it.Tracked = false }),
 		notLate(lateItem("II-01", "nodue", "", ""), func(it *Item) {}),
 		notLate(lateItem("II-01", "awaiting", "", ""), func(it *Item) { it.State = StateAwaitingEvent }),
+		// Of an objective no longer in the plan: the caller leaves it out.
 		lateItem("GONE", "gone", "2024-07-01", ""),
 		// Due on the 15th (yesterday on the 16th), still within grace:
 		// later than lastDue.
 		lateItem("II-01", "grace", "2024-07-15", ""),
-	}
-	s := openDigestStore(t, slices.Concat(contabilita, tributi, others))
-	ctx := context.Background()
+	)
+}
 
+func TestLateObjectives(t *testing.T) {
+	s := openDigestStore(t, digestItems())
+	upTo14 := []string{
+		"2024-07-01: GONE I-01 I-03",
+		"2024-07-02: I-02 I-03",
+		"2024-07-03: I-01 I-03 II-01",
+		"2024-07-04: I-02 I-03",
+		"2024-07-05: I-01 I-03",
+		"2024-07-06: I-02 I-03",
+		"2024-07-07: I-01 I-03",
+		"2024-07-08: I-02 I-03",
+		"2024-07-09: I-01",
+		"2024-07-10: I-02 I-03 I-03 I-03",
+		"2024-07-11: I-01 I-03",
+		"2024-07-12: I-02",
+	}
 	cases := []struct {
 		name    string
 		lastDue string
-		limit   int
 		want    []string
 	}{
-		{"ten earliest listed, every one counted", "2024-07-14", 10, []string{
-			"I/Contabilità 12: [c01 c02 c03 c04 c05 c06 c07 c08 c09 c10]",
-			"I/Tributi 12: [t01 t02 t03 t04 t05 t06 t07 t08 t10a t10b t10c]",
-			"II/Contabilità 1: [p1]",
+		{"every late item once, by due date", "2024-07-14", upTo14},
+		{"the last due date is included", "2024-07-15", append(slices.Clone(upTo14), "2024-07-15: II-01")},
+		{"a cut on an earlier day reads less", "2024-07-02", []string{
+			"2024-07-01: GONE I-01 I-03",
+			"2024-07-02: I-02 I-03",
 		}},
-		{"the grace day counts once late", "2024-07-15", 10, []string{
-			"I/Contabilità 12: [c01 c02 c03 c04 c05 c06 c07 c08 c09 c10]",
-			"I/Tributi 12: [t01 t02 t03 t04 t05 t06 t07 t08 t10a t10b t10c]",
-			"II/Contabilità 2: [p1 grace]",
-		}},
-		{"a cut on an earlier day counts less", "2024-07-09", 10, []string{
-			"I/Contabilità 9: [c01 c02 c03 c04 c05 c06 c07 c08 c09]",
-			"I/Tributi 8: [t01 t02 t03 t04 t05 t06 t07 t08]",
-			"II/Contabilità 1: [p1]",
-		}},
-		{"the limit is a parameter", "2024-07-14", 2, []string{
-			"I/Contabilità 12: [c01 c02]",
-			"I/Tributi 12: [t01 t02]",
-			"II/Contabilità 1: [p1]",
-		}},
-		{"ties at the cut of a small limit", "2024-07-14", 9, []string{
-			"I/Contabilità 12: [c01 c02 c03 c04 c05 c06 c07 c08 c09]",
-			"I/Tributi 12: [t01 t02 t03 t04 t05 t06 t07 t08 t10a t10b t10c]",
-			"II/Contabilità 1: [p1]",
-		}},
-		{"nothing late", "", 10, nil},
-		{"before every due date", "2024-06-30", 10, nil},
+		{"nothing late", "", nil},
+		{"before every due date", "2024-06-30", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			late, err := s.LateByService(ctx, "lecco", tc.lastDue, tc.limit)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := lateSummary(late); !slices.Equal(got, tc.want) {
-				t.Fatalf("LateByService(%q, %d) =\n%q\nwant\n%q", tc.lastDue, tc.limit, got, tc.want)
+			got := lateByDue(t, s, "lecco", tc.lastDue)
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("LateObjectives(%q) =\n%q\nwant\n%q", tc.lastDue, got, tc.want)
 			}
 		})
 	}
-	late, err := s.LateByService(ctx, "lecco", "2024-07-14", 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if it := late[0].Items[0]; it != contabilita[0] {
-		t.Errorf("item read as %+v, want %+v", it, contabilita[0])
-	}
-	if late, err := s.LateByService(ctx, "other", "2024-07-14", 10); err != nil || len(late) != 0 {
-		t.Errorf("another organisation's items: %v, %v", lateSummary(late), err)
+	if got := lateByDue(t, s, "other", "2024-07-14"); got != nil {
+		t.Errorf("another organisation's items: %q", got)
 	}
 }
 
-func TestAwaitingEventLines(t *testing.T) {
-	waiting := lateItem("I-01", "w1", "", "anna")
-	waiting.State, waiting.Rule = StateAwaitingEvent, "entro 30 gg dal Rendiconto"
-	s := openDigestStore(t, []Item{waiting, lateItem("I-01", "late", "2024-07-01", "anna")})
-	got, err := s.AwaitingEventLines(context.Background(), "lecco")
-	if err != nil || len(got) != 1 || got[0] != waiting {
-		t.Fatalf("AwaitingEventLines = %+v, %v; want [%+v]", got, err, waiting)
+func TestLateLines(t *testing.T) {
+	items := digestItems()
+	s := openDigestStore(t, items)
+	ctx := context.Background()
+	got, err := s.LateLines(ctx, "lecco", []DueObjective{
+		{"2024-07-10", "I-03"},
+		{"2024-07-01", "GONE"},
+		{"2024-07-01", "II-01"}, // submitted and untracked: none late
+		{"2024-07-12", "I-02"},
+		{"2024-07-12", "I-01"}, // none due that day
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, it := range got {
+		keys = append(keys, it.Key)
+		if i := slices.IndexFunc(items, func(x Item) bool { return x.Key == it.Key }); i < 0 || items[i] != it {
+			t.Errorf("item read as %+v", it)
+		}
+	}
+	slices.Sort(keys)
+	if want := []string{"c12", "gone", "t10a", "t10b", "t10c"}; !slices.Equal(keys, want) {
+		t.Errorf("LateLines = %q, want %q", keys, want)
+	}
+	if got, err := s.LateLines(ctx, "other", []DueObjective{{"2024-07-10", "I-03"}}); err != nil || len(got) != 0 {
+		t.Errorf("another organisation's items: %v, %v", got, err)
+	}
+	if got, err := s.LateLines(ctx, "lecco", nil); err != nil || len(got) != 0 {
+		t.Errorf("no pairs: %v, %v", got, err)
+	}
+}
+
+// TestLateStatementsUseTheIndex: counting reads items_state_due alone, in
+// its order (no sort), the lines look each pair up on all its columns,
+// and the items awaiting an event are found in the index too.
+func TestLateStatementsUseTheIndex(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	plan, err := s.explain(ctx, sqlLateObjectives, "lecco", StateOpen, "2024-08-01")
+	if err != nil || plan != "SEARCH items USING COVERING INDEX items_state_due (org=? AND state=? AND due<?)" {
+		t.Errorf("late objectives: query plan:\n%s\n(%v)", plan, err)
+	}
+	plan, err = s.explain(ctx, sqlLateLines, `[["2024-07-01","I-01"]]`, "lecco", StateOpen)
+	if err != nil || !strings.Contains(plan, "USING INDEX items_state_due (org=? AND state=? AND due=? AND tracked=? AND objective_id=?)") {
+		t.Errorf("late lines: query plan:\n%s\n(%v)", plan, err)
+	}
+	plan, err = s.explain(ctx, sqlAwaitingObjectives, "lecco", StateAwaitingEvent)
+	if err != nil || plan != "SEARCH items USING COVERING INDEX items_state_due (org=? AND state=?)" {
+		t.Errorf("awaiting objectives: query plan:\n%s\n(%v)", plan, err)
+	}
+	plan, err = s.explain(ctx, sqlAwaitingLines, "lecco", StateAwaitingEvent, `["I-01"]`)
+	if err != nil || !strings.Contains(plan, "USING INDEX items_state_due (org=? AND state=?") {
+		t.Errorf("awaiting lines: query plan:\n%s\n(%v)", plan, err)
+	}
+}
+
+func TestAwaitingObjectivesAndLines(t *testing.T) {
+	waiting := func(obj, key string) Item {
+		it := lateItem(obj, key, "", "anna")
+		it.State, it.Rule, it.Tracked = StateAwaitingEvent, "entro 30 gg dal Rendiconto", false
+		return it
+	}
+	items := []Item{waiting("I-01", "w1"), waiting("I-03", "w2"), waiting("I-01", "w3"), waiting("GONE", "w4"),
+		lateItem("I-01", "late", "2024-07-01", "anna")}
+	s := openDigestStore(t, items)
+	ctx := context.Background()
+	var objs []string
+	if err := s.AwaitingObjectives(ctx, "lecco", func(obj string) { objs = append(objs, obj) }); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(objs)
+	if want := []string{"GONE", "I-01", "I-01", "I-03"}; !slices.Equal(objs, want) {
+		t.Errorf("AwaitingObjectives = %q, want %q", objs, want)
+	}
+	got, err := s.AwaitingLines(ctx, "lecco", []string{"I-01", "II-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(got, func(a, b Item) int { return strings.Compare(a.Key, b.Key) })
+	if want := []Item{items[0], items[2]}; !slices.Equal(got, want) {
+		t.Errorf("AwaitingLines = %+v, want %+v", got, want)
+	}
+	objs = nil
+	if err := s.AwaitingObjectives(ctx, "other", func(obj string) { objs = append(objs, obj) }); err != nil || objs != nil {
+		t.Errorf("another organisation: %q, %v", objs, err)
+	}
+	if got, err := s.AwaitingLines(ctx, "lecco", nil); err != nil || got != nil {
+		t.Errorf("no objectives: %v, %v", got, err)
 	}
 }
 

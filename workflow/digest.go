@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -146,7 +145,6 @@ func (e *Engine) digestAt(ctx context.Context, snap *Snapshot, kind string, mome
 	}
 	// Each recipient's "since"; values are read back to the oldest only.
 	sinceOf := map[string]time.Time{}
-	oldest := defSince
 	for _, r := range recips {
 		sinceOf[r.id] = defSince
 		if ms, err := e.metaMillis(ctx, org, digestPersonKey(kind, r.id)); err != nil {
@@ -154,11 +152,8 @@ func (e *Engine) digestAt(ctx context.Context, snap *Snapshot, kind string, mome
 		} else if ms > 0 {
 			sinceOf[r.id] = store.FromMillis(ms)
 		}
-		if sinceOf[r.id].Before(oldest) {
-			oldest = sinceOf[r.id]
-		}
 	}
-	view, err := e.planView(ctx, snap, now, oldest)
+	view, err := e.planView(ctx, snap, now, sinceOf)
 	if err != nil {
 		return res, err
 	}
@@ -295,28 +290,21 @@ func (v *planView) digest(ctx context.Context, snap *Snapshot, scope map[string]
 			continue
 		}
 		s := get(k)
-		for i, it := range list {
-			if i == notify.DigestListMax {
-				s.MoreAwaiting = len(list) - i
-				break
-			}
+		for _, it := range list.items {
 			l := snap.line(it, lang, v.rc)
 			people, _ := snap.peopleLine(it, lang, v.rc)
 			s.Awaiting = append(s.Awaiting, notify.DigestItem{Code: l.Code, Title: l.Title, Period: it.Rule, Event: it.Period, People: people})
 		}
+		s.MoreAwaiting = list.total - len(list.items)
 	}
-	for _, row := range v.received {
-		if !ReceivedAt(row).After(since) {
-			continue
+	v.eachReceived(snap, since, func(k svcKey, ref *IndicatorRef, row store.Value, listed bool) {
+		if !in(k.dir) {
+			return
 		}
-		ref, ok := snap.Indicator(row.IndicatorID)
-		if !ok || !in(ref.Objective.Directorate) {
-			continue
-		}
-		k := svcKey{ref.Objective.Directorate, ref.Objective.Service}
-		if s := get(k); len(s.Received) == notify.DigestListMax {
+		s := get(k)
+		if !listed {
 			s.MoreReceived++
-			continue
+			return
 		}
 		val := ValueOf(row)
 		dv := notify.DigestValue{Code: ref.ID, Title: short(ref.Description, 120), Value: val.Format(lang),
@@ -339,9 +327,8 @@ func (v *planView) digest(ctx context.Context, snap *Snapshot, scope map[string]
 				dv.Verdict = notify.VerdictMet
 			}
 		}
-		s := get(k)
 		s.Received = append(s.Received, dv)
-	}
+	})
 	// Directorates in plan order; services in the plan order of their
 	// first objective, so they keep their place from week to week.
 	byDir := map[string][]svcKey{}
@@ -380,203 +367,6 @@ func (v *planView) digest(ctx context.Context, snap *Snapshot, scope map[string]
 		d.Away = append(d.Away, p.Name+" ("+pick(lang == "en", "fino al ", "until ")+to.Italian()+")")
 	}
 	return d, nil
-}
-
-// planView is the plan's state a digest run reads once for all its
-// recipients: per service, the late items it may list and the count of
-// all; the items awaiting an event; the latest values received recently;
-// people and channels.
-type planView struct {
-	st       *store.Store
-	org      string
-	todayISO string
-	overdue  map[svcKey]lateList
-	awaiting map[svcKey][]store.Item // in plan order
-	received []store.Value           // latest revision per indicator and period received in the look-back window
-	rc       *recipientContext
-	away     []store.Person             // people away today, in plan order
-	svcAt    map[svcKey]int             // plan position of each service's first objective
-	dirsOf   map[string]map[string]bool // directorates each person away is involved in, read on demand
-}
-
-// lateList is what a digest lists of one service's late items.
-type lateList struct {
-	items []store.Item // at most notify.DigestListMax, the most late first
-	total int          // every late item of the service
-}
-
-// svcPos is the plan position of a service's first objective (services
-// the plan no longer has come last).
-func (v *planView) svcPos(k svcKey) int {
-	if p, ok := v.svcAt[k]; ok {
-		return p
-	}
-	return math.MaxInt
-}
-
-// involvedIn reports whether a person is an assignee of a late or
-// awaiting item in one of the directorates of scope.
-func (v *planView) involvedIn(ctx context.Context, person string, scope map[string]bool) (bool, error) {
-	dirs, ok := v.dirsOf[person]
-	if !ok {
-		list, err := v.st.AssigneeDirectorates(ctx, v.org, person, v.todayISO)
-		if err != nil {
-			return false, err
-		}
-		dirs = map[string]bool{}
-		for _, d := range list {
-			dirs[d] = true
-		}
-		v.dirsOf[person] = dirs
-	}
-	for d := range dirs {
-		if scope[d] {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-// lastLateScan bounds how far back lastLateDue looks for a due date that
-// is late: far more than any grace period.
-const lastLateScan = 400
-
-// lastLateDue returns the latest due date that is late on today
-// (Policy.DaysLate > 0, so past the grace period too), and false when
-// none is within lastLateScan days. DaysLate never grows with the due
-// date, so exactly the items due on or before it are late.
-func lastLateDue(p *Policy, today calendar.Date) (calendar.Date, bool) {
-	d := today.AddDays(-1)
-	for range lastLateScan {
-		if p.DaysLate(d, today) > 0 {
-			return d, true
-		}
-		d = d.AddDays(-1)
-	}
-	return calendar.Date{}, false
-}
-
-// planView reads the state a digest needs: the late items each service
-// may list and their counts, the items awaiting an event, the latest
-// value of each indicator and period received since since.
-func (e *Engine) planView(ctx context.Context, snap *Snapshot, now, since time.Time) (*planView, error) {
-	org := snap.Org()
-	rc, err := e.recipientContext(ctx, snap, now)
-	if err != nil {
-		return nil, err
-	}
-	v := &planView{st: e.st, org: org, rc: rc, todayISO: rc.today.String(),
-		overdue: map[svcKey]lateList{}, awaiting: map[svcKey][]store.Item{}, svcAt: map[svcKey]int{}, dirsOf: map[string]map[string]bool{}}
-	for i, o := range snap.Plan().Objectives {
-		if _, ok := v.svcAt[svcKey{o.Directorate, o.Service}]; !ok {
-			v.svcAt[svcKey{o.Directorate, o.Service}] = i
-		}
-	}
-	pos := snap.itemOrder()
-	// Late items: the most late first. Days late never grow with the due
-	// date, so the earliest due dates are the most late; equal dates keep
-	// plan order. The store returns, per service, the count and the items
-	// due on or before its DigestListMax-th earliest due date.
-	if last, ok := lastLateDue(snap.Policy, rc.today); ok {
-		late, err := e.st.LateByService(ctx, org, last.String(), notify.DigestListMax)
-		if err != nil {
-			return nil, err
-		}
-		for _, sl := range late {
-			items := sl.Items
-			sort.Slice(items, func(i, j int) bool {
-				a, b := items[i], items[j]
-				if a.Due != b.Due {
-					return a.Due < b.Due
-				}
-				if pa, pb := pos(a), pos(b); pa != pb {
-					return pa < pb
-				}
-				return a.Key < b.Key
-			})
-			if len(items) > notify.DigestListMax {
-				items = items[:notify.DigestListMax]
-			}
-			v.overdue[svcKey{sl.Directorate, sl.Service}] = lateList{items: items, total: sl.Total}
-		}
-	}
-	// Items awaiting an event: few, all read, in plan order.
-	waiting, err := e.st.AwaitingEventLines(ctx, org)
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(waiting, func(i, j int) bool {
-		if pa, pb := pos(waiting[i]), pos(waiting[j]); pa != pb {
-			return pa < pb
-		}
-		return waiting[i].Key < waiting[j].Key
-	})
-	for _, it := range waiting {
-		if o, ok := snap.Objective(it.ObjectiveID); ok {
-			k := svcKey{o.Directorate, o.Service}
-			v.awaiting[k] = append(v.awaiting[k], it)
-		}
-	}
-	all, err := e.st.AllValues(ctx, store.ValueFilter{Org: org, ReceivedAfter: since})
-	if err != nil {
-		return nil, err
-	}
-	// Keep the latest revision of each indicator and period (AllValues is
-	// ordered by indicator, period, revision).
-	for i, val := range all {
-		if i+1 < len(all) && all[i+1].IndicatorID == val.IndicatorID && all[i+1].Period == val.Period {
-			continue
-		}
-		v.received = append(v.received, val)
-	}
-	sort.SliceStable(v.received, func(i, j int) bool {
-		a, b := v.received[i], v.received[j]
-		pa, pb := pos(store.Item{Kind: KindIndicator, ObjectiveID: snap.objectiveOf(a.IndicatorID), IndicatorID: a.IndicatorID}),
-			pos(store.Item{Kind: KindIndicator, ObjectiveID: snap.objectiveOf(b.IndicatorID), IndicatorID: b.IndicatorID})
-		if pa != pb {
-			return pa < pb
-		}
-		return a.Period < b.Period
-	})
-	for _, p := range snap.Plan().People {
-		if sp, ok := rc.people[p.ID]; ok && isAway(sp, rc.today) {
-			v.away = append(v.away, sp)
-		}
-	}
-	return v, nil
-}
-
-func (s *Snapshot) objectiveOf(indicatorID string) string {
-	if ref, ok := s.Indicator(indicatorID); ok {
-		return ref.Objective.ID
-	}
-	return ""
-}
-
-// itemOrder returns a function ordering items as the plan lists them:
-// objective, then its indicators, then its phases.
-func (s *Snapshot) itemOrder() func(it store.Item) int {
-	s.orderOnce.Do(func() {
-		s.objPos, s.indPos = map[string]int{}, map[string]int{}
-		for i, o := range s.Plan().Objectives {
-			s.objPos[o.ID] = i
-			for j, ind := range o.Indicators {
-				s.indPos[ind.ID] = j
-			}
-		}
-	})
-	objPos, indPos := s.objPos, s.indPos
-	return func(it store.Item) int {
-		p, ok := objPos[it.ObjectiveID]
-		if !ok {
-			p = len(objPos)
-		}
-		n := p * 10000
-		if it.Kind == KindIndicator {
-			return n + indPos[it.IndicatorID]
-		}
-		return n + 5000 + it.PhaseN
-	}
 }
 
 func notePayloadJSON(p NotePayload) (string, error) {
