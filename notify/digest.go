@@ -70,8 +70,6 @@ type Digest struct {
 	Since        string // dd/mm/yyyy hh:mm: values received after it are listed
 	Directorates []DigestDirectorate
 	Away         []string // "Anna Rossi (fino al 20/08/2024)"
-	// Formats are the forms to render (zero: all three).
-	Formats Format
 }
 
 // DigestCounts sums what a digest says.
@@ -203,9 +201,9 @@ func (w digestWords) summaryLine(c DigestCounts) string {
 }
 
 // digestWriter renders the same structure as text, e-mail HTML and
-// Telegram HTML side by side (those of them wanted).
+// Telegram HTML side by side.
 type digestWriter struct {
-	t, h, tg *form
+	t, h, tg strings.Builder
 }
 
 func esc(s string) string { return html.EscapeString(s) }
@@ -220,44 +218,39 @@ func RenderDigest(d Digest) Rendered {
 	if d.Org != "" {
 		subject += " — " + d.Org
 	}
-	formats := d.Formats
-	if formats == 0 {
-		formats = FormatAll
-	}
-	o := digestWriter{t: newForm(formats&FormatText != 0, 4096), h: newForm(formats&FormatHTML != 0, 8192),
-		tg: newForm(formats&FormatTelegram != 0, 4096)}
+	var o digestWriter
 	greeting := wordsFor(d.Lang).greeting
 	intro := fmt.Sprintf(w.intro, d.Date)
-	o.t.printf(greeting+"\n%s\n\n%s: %s\n", d.Name, intro, w.summary, w.summaryLine(c))
-	o.h.write(`<div style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.4;max-width:640px">` + "\n")
-	o.h.printf("<p>"+greeting+"<br>%s</p>\n<p><b>%s:</b> %s</p>\n", esc(d.Name), esc(intro), esc(w.summary), esc(w.summaryLine(c)))
-	o.tg.printf(greeting+"\n%s\n\n<b>%s:</b> %s\n", esc(d.Name), esc(intro), esc(w.summary), esc(w.summaryLine(c)))
+	fmt.Fprintf(&o.t, greeting+"\n%s\n\n%s: %s\n", d.Name, intro, w.summary, w.summaryLine(c))
+	o.h.WriteString(`<div style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.4;max-width:640px">` + "\n")
+	fmt.Fprintf(&o.h, "<p>"+greeting+"<br>%s</p>\n<p><b>%s:</b> %s</p>\n", esc(d.Name), esc(intro), esc(w.summary), esc(w.summaryLine(c)))
+	fmt.Fprintf(&o.tg, greeting+"\n%s\n\n<b>%s:</b> %s\n", esc(d.Name), esc(intro), esc(w.summary), esc(w.summaryLine(c)))
 	for _, dir := range d.Directorates {
 		title := w.directorate + " " + dir.Code
 		if dir.Name != "" {
 			title += " — " + dir.Name
 		}
-		o.t.printf("\n== %s ==\n", title)
-		o.h.printf("<h2 style=\"font-size:18px;border-bottom:2px solid #1f4e79;color:#1f4e79;margin:20px 0 6px\">%s</h2>\n", esc(title))
-		o.tg.printf("\n<b>▌%s</b>\n", esc(title))
+		fmt.Fprintf(&o.t, "\n== %s ==\n", title)
+		fmt.Fprintf(&o.h, "<h2 style=\"font-size:18px;border-bottom:2px solid #1f4e79;color:#1f4e79;margin:20px 0 6px\">%s</h2>\n", esc(title))
+		fmt.Fprintf(&o.tg, "\n<b>▌%s</b>\n", esc(title))
 		for _, s := range dir.Services {
 			o.service(w, d.Since, s)
 		}
 	}
 	if len(d.Away) > 0 {
-		o.t.printf("\n%s:\n", w.away)
-		o.h.printf("<h3 style=\"font-size:16px;margin:16px 0 4px\">%s</h3>\n<ul style=\"padding-left:20px;margin:0\">\n", esc(w.away))
-		o.tg.printf("\n<b>%s</b>\n", esc(w.away))
+		fmt.Fprintf(&o.t, "\n%s:\n", w.away)
+		fmt.Fprintf(&o.h, "<h3 style=\"font-size:16px;margin:16px 0 4px\">%s</h3>\n<ul style=\"padding-left:20px;margin:0\">\n", esc(w.away))
+		fmt.Fprintf(&o.tg, "\n<b>%s</b>\n", esc(w.away))
 		for _, a := range d.Away {
-			o.t.printf("- %s\n", a)
-			o.h.printf("<li>%s</li>\n", esc(a))
-			o.tg.printf("• %s\n", esc(a))
+			fmt.Fprintf(&o.t, "- %s\n", a)
+			fmt.Fprintf(&o.h, "<li>%s</li>\n", esc(a))
+			fmt.Fprintf(&o.tg, "• %s\n", esc(a))
 		}
-		o.h.write("</ul>\n")
+		o.h.WriteString("</ul>\n")
 	}
 	footer := fmt.Sprintf(w.footer, d.Org)
-	o.t.printf("\n-- \n%s\n", footer)
-	o.h.printf("<p style=\"color:#666;font-size:small\">%s</p>\n</div>\n", esc(footer))
+	fmt.Fprintf(&o.t, "\n-- \n%s\n", footer)
+	fmt.Fprintf(&o.h, "<p style=\"color:#666;font-size:small\">%s</p>\n</div>\n", esc(footer))
 	return Rendered{Subject: subject, Text: o.t.String(), HTML: o.h.String(), TGHTML: o.tg.String()}
 }
 
@@ -268,9 +261,9 @@ func (o *digestWriter) service(w digestWords, since string, s DigestService) {
 	} else {
 		name = w.service + " " + name
 	}
-	o.t.printf("\n%s\n", name)
-	o.h.printf("<h3 style=\"font-size:16px;margin:14px 0 4px\">%s</h3>\n", esc(name))
-	o.tg.printf("\n<u>%s</u>\n", esc(name))
+	fmt.Fprintf(&o.t, "\n%s\n", name)
+	fmt.Fprintf(&o.h, "<h3 style=\"font-size:16px;margin:14px 0 4px\">%s</h3>\n", esc(name))
+	fmt.Fprintf(&o.tg, "\n<u>%s</u>\n", esc(name))
 	if len(s.Overdue) > 0 {
 		o.heading(w.overdue)
 		for _, it := range s.Overdue {
@@ -335,18 +328,18 @@ func (o *digestWriter) more(w digestWords, n int) {
 		return
 	}
 	line := fmt.Sprintf(w.more, n)
-	o.t.printf("- %s\n", line)
-	o.h.printf("<li style=\"margin-bottom:6px\"><i>%s</i></li>\n", esc(line))
-	o.tg.printf("• <i>%s</i>\n", esc(line))
+	fmt.Fprintf(&o.t, "- %s\n", line)
+	fmt.Fprintf(&o.h, "<li style=\"margin-bottom:6px\"><i>%s</i></li>\n", esc(line))
+	fmt.Fprintf(&o.tg, "• <i>%s</i>\n", esc(line))
 }
 
 func (o *digestWriter) heading(title string) {
-	o.t.printf("%s:\n", title)
-	o.h.printf("<p style=\"margin:8px 0 2px\"><b>%s</b></p>\n<ul style=\"padding-left:20px;margin:0\">\n", esc(title))
-	o.tg.printf("<b>%s</b>\n", esc(title))
+	fmt.Fprintf(&o.t, "%s:\n", title)
+	fmt.Fprintf(&o.h, "<p style=\"margin:8px 0 2px\"><b>%s</b></p>\n<ul style=\"padding-left:20px;margin:0\">\n", esc(title))
+	fmt.Fprintf(&o.tg, "<b>%s</b>\n", esc(title))
 }
 
-func (o *digestWriter) end() { o.h.write("</ul>\n") }
+func (o *digestWriter) end() { o.h.WriteString("</ul>\n") }
 
 // entry writes one bullet: code and title (and a value, as text, e-mail
 // HTML and Telegram HTML), then detail lines.
@@ -355,23 +348,23 @@ func (o *digestWriter) entry(code, title string, val [3]string, details, more []
 	if val[0] != "" {
 		head += ": " + val[0]
 	}
-	o.t.printf("- %s\n", head)
+	fmt.Fprintf(&o.t, "- %s\n", head)
 	hHead := "<b>" + esc(code) + "</b> " + esc(title)
 	tgHead := "<b>" + esc(code) + "</b> " + esc(title)
 	if val[0] != "" {
 		hHead += ": " + val[1]
 		tgHead += ": " + val[2]
 	}
-	o.h.printf("<li style=\"margin-bottom:6px\">%s", hHead)
-	o.tg.printf("• %s\n", tgHead)
+	fmt.Fprintf(&o.h, "<li style=\"margin-bottom:6px\">%s", hHead)
+	fmt.Fprintf(&o.tg, "• %s\n", tgHead)
 	for _, l := range [][]string{details, more} {
 		if len(l) == 0 {
 			continue
 		}
 		line := strings.Join(l, " · ")
-		o.t.printf("  %s\n", line)
-		o.h.printf("<br><small style=\"color:#444\">%s</small>", esc(line))
-		o.tg.printf("  <i>%s</i>\n", esc(line))
+		fmt.Fprintf(&o.t, "  %s\n", line)
+		fmt.Fprintf(&o.h, "<br><small style=\"color:#444\">%s</small>", esc(line))
+		fmt.Fprintf(&o.tg, "  <i>%s</i>\n", esc(line))
 	}
-	o.h.write("</li>\n")
+	o.h.WriteString("</li>\n")
 }
