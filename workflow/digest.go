@@ -369,10 +369,15 @@ func (v *planView) digest(ctx context.Context, snap *Snapshot, scope map[string]
 	return d, nil
 }
 
+// notePayloadJSON encodes a rendered message without escaping its HTML
+// (a digest is mostly HTML: escaping made it a third longer to store and
+// to read back).
 func notePayloadJSON(p NotePayload) (string, error) {
-	b, err := json.Marshal(p)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
 		return "", fmt.Errorf("digest payload: %w", err)
 	}
-	return string(b), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
