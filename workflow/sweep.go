@@ -233,14 +233,6 @@ type recipientContext struct {
 	chans    ChannelSet
 }
 
-func (e *Engine) recipientContext(ctx context.Context, snap *Snapshot, now time.Time) (*recipientContext, error) {
-	people, err := e.st.People(ctx, snap.Org())
-	if err != nil {
-		return nil, err
-	}
-	return e.newRecipientContext(ctx, snap, now, people)
-}
-
 // recipientContextFor reads only the active people among ids (a sweep's
 // possible recipients); with no ids it reads nothing.
 func (e *Engine) recipientContextFor(ctx context.Context, snap *Snapshot, now time.Time, ids map[string]bool) (*recipientContext, error) {
