@@ -256,7 +256,7 @@ type answer struct {
 
 // planAnswers picks, deterministically for a seed, which indicator items
 // get a value and when: some days before to some days after the due date,
-// during office hours.
+// on a working day, during office hours.
 func planAnswers(ctx context.Context, st *store.Store, eng *workflow.Engine, opt Options) ([]answer, error) {
 	if opt.AnswerRate <= 0 {
 		return nil, nil
@@ -276,7 +276,8 @@ func planAnswers(ctx context.Context, st *store.Store, eng *workflow.Engine, opt
 			continue
 		}
 		due, _ := calendar.ParseDate(it.Due)
-		day := due.AddDays(rng.IntN(36) - 20)
+		// People answer on working days, at the office.
+		day := snap.Cal.WorkingDayOnOrBefore(due.AddDays(rng.IntN(36) - 20))
 		at := snap.Cal.At(day, 9+rng.IntN(8), rng.IntN(60))
 		by := strings.Split(it.Assignees, ",")
 		a := answer{at: at, by: by[rng.IntN(len(by))], day: day}

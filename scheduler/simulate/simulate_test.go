@@ -5,11 +5,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"sollecito/config"
 	"sollecito/scheduler/simulate"
+	"sollecito/workflow/calendar"
 )
 
 func sampleRun(t *testing.T, rate float64, seed uint64) *simulate.Result {
@@ -82,4 +84,40 @@ func TestSimulationIsDeterministicAndAnswersStopTheLadder(t *testing.T) {
 	if !slices.Contains(people, "valsecchi-daniela") {
 		t.Fatalf("the responsabile never heard of her people's lateness: %v", people)
 	}
+}
+
+// TestSimulatedAnswersComeOnWorkingDays: nobody answers on a Sunday, a
+// public holiday or the patron saint's day.
+func TestSimulatedAnswersComeOnWorkingDays(t *testing.T) {
+	opt := sampleOptions(t, 1)
+	var days []time.Time
+	opt.Print = printer(func(line string) {
+		if strings.HasPrefix(line, "──── ") {
+			if d, err := time.ParseInLocation("02/01/2006", line[len("──── "):len("──── ")+10], opt.Loaded.Location()); err == nil {
+				days = append(days, d)
+			}
+		}
+	})
+	if _, err := simulate.Run(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if len(days) < 10 {
+		t.Fatalf("only %d answers printed", len(days))
+	}
+	cal := calendar.New(opt.Loaded.CalendarSettings())
+	for _, d := range days {
+		if day := calendar.DateOf(d); !cal.IsWorkingDay(day) {
+			t.Errorf("an answer on %s, not a working day", day.Italian())
+		}
+	}
+}
+
+// printer calls fn with each line written.
+type printer func(line string)
+
+func (p printer) Write(b []byte) (int, error) {
+	for _, l := range strings.Split(string(b), "\n") {
+		p(l)
+	}
+	return len(b), nil
 }
