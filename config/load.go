@@ -192,7 +192,7 @@ func loadPeople(path string, embedded bool, out *Problems) ([]Person, collector,
 	}
 	if err != nil {
 		msg := fmt.Sprintf("impossibile leggere il file delle persone: %v", errNoSecret(err))
-		return nil, collector{file: path, lines: lineIndex{}, out: out}, Problems{{File: path, It: msg, En: "cannot read the people file: " + errNoSecret(err).Error()}}
+		return nil, collector{file: path, lines: newLineIndex(nil), out: out}, Problems{{File: path, It: msg, En: "cannot read the people file: " + errNoSecret(err).Error()}}
 	}
 	var pf peopleFile
 	lines, ps, _ := decodeYAML(path, data, &pf)

@@ -123,7 +123,7 @@ func ProblemsOf(err error) Problems {
 // file's line index.
 type collector struct {
 	file  string
-	lines lineIndex
+	lines *lineIndex
 	out   *Problems
 }
 

@@ -8,18 +8,29 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// lineIndex maps YAML paths ("objectives[3].indicators[0].kind") to the
-// line they start on, so problems found after decoding can be located.
-type lineIndex map[string]int
+// lineIndex finds the line a YAML path ("objectives[3].indicators[0].kind")
+// starts on, so problems found after decoding can be located. The file is
+// parsed into a tree for it only when a problem asks: a valid plan of
+// 30,000 indicators would otherwise hold a tree of a hundred megabytes, and
+// parse twice, to locate nothing.
+type lineIndex struct {
+	data  []byte
+	once  sync.Once
+	lines map[string]int
+}
+
+func newLineIndex(data []byte) *lineIndex { return &lineIndex{data: data} }
 
 // find returns the line of path, or of its nearest ancestor that exists.
-func (li lineIndex) find(path string) int {
+func (li *lineIndex) find(path string) int {
+	li.once.Do(li.build)
 	for path != "" {
-		if l, ok := li[path]; ok {
+		if l, ok := li.lines[path]; ok {
 			return l
 		}
 		i := strings.LastIndexAny(path, ".[")
@@ -28,10 +39,19 @@ func (li lineIndex) find(path string) int {
 		}
 		path = path[:i]
 	}
-	return li[""]
+	return li.lines[""]
 }
 
-func indexNode(n *yaml.Node, path string, li lineIndex) {
+func (li *lineIndex) build() {
+	li.lines = map[string]int{}
+	var root yaml.Node
+	if len(li.data) == 0 || yaml.Unmarshal(li.data, &root) != nil {
+		return // a file that does not parse was reported as such
+	}
+	indexNode(&root, "", li.lines)
+}
+
+func indexNode(n *yaml.Node, path string, li map[string]int) {
 	if _, ok := li[path]; !ok {
 		li[path] = n.Line
 	}
@@ -67,16 +87,8 @@ var (
 // the line index plus every syntax or type problem with its line. broken
 // is true when the file is not YAML at all: checking its content further
 // would only add noise.
-func decodeYAML(file string, data []byte, out any) (li lineIndex, probs Problems, broken bool) {
-	li = lineIndex{}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return li, append(probs, yamlProblem(file, err.Error())), true
-	}
-	indexNode(&root, "", li)
-	if len(root.Content) == 0 {
-		return li, nil, false
-	}
+func decodeYAML(file string, data []byte, out any) (li *lineIndex, probs Problems, broken bool) {
+	li = newLineIndex(data)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	err := dec.Decode(out)
