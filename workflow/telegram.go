@@ -151,6 +151,29 @@ func (e *Engine) TelegramUnreachable(ctx context.Context, row store.OutboxRow, r
 	})
 }
 
+// TelegramGivenUp handles a Telegram message given up for another reason
+// than an unreachable chat (Telegram failing for longer than the retries
+// last): the message goes again by e-mail when the person has an address.
+// The link stays: the next messages try Telegram again. Calling it twice
+// for the same row has no second effect.
+func (e *Engine) TelegramGivenUp(ctx context.Context, row store.OutboxRow, reason string) error {
+	now := e.now()
+	person, err := e.st.GetPerson(ctx, row.Org, row.PersonID)
+	if err != nil {
+		return fmt.Errorf("recipient %s: %w", row.PersonID, err)
+	}
+	if person.Email == "" || person.EmailFailing || !e.Channels().Email {
+		return e.st.Audit(ctx, row.Org, now, "telegram", "telegram.given-up", row.PersonID, reason)
+	}
+	return e.st.Tx(ctx, func(tx *store.Store) error {
+		if _, err := tx.Enqueue(ctx, []store.OutboxRow{{Org: row.Org, Key: row.Key + ":email", PersonID: row.PersonID,
+			Channel: ChanEmail, Kind: row.Kind, Payload: row.Payload, NextAttemptAt: store.Millis(now), CreatedAt: store.Millis(now)}}); err != nil {
+			return fmt.Errorf("reroute by e-mail: %w", err)
+		}
+		return tx.Audit(ctx, row.Org, now, "telegram", "telegram.given-up", row.PersonID, reason+"; sent again by e-mail")
+	})
+}
+
 // tellAdmins queues a note to every administrator about a person Telegram
 // can no longer reach.
 func (e *Engine) tellAdmins(ctx context.Context, tx *store.Store, snap *Snapshot, bindings map[string]store.TelegramBinding,

@@ -267,10 +267,20 @@ func (b *Bot) recordSent(ctx context.Context, m *notify.Message, ids []int) {
 // OnFailure is the dispatcher's FailureHandler for Telegram rows: when the
 // chat is unreachable (403, chat not found) the binding is deactivated,
 // the message goes again by e-mail when the person has an address, and the
-// administrators are told.
+// administrators are told. A message given up for another reason (Telegram
+// failing for longer than the retries last) goes again by e-mail too, and
+// the link stays.
 func (b *Bot) OnFailure(ctx context.Context, row store.OutboxRow, err error) {
+	if row.Channel != workflow.ChanTelegram {
+		return
+	}
 	var te *tgsend.Error
-	if row.Channel != workflow.ChanTelegram || !errors.As(err, &te) || !te.ChatUnreachable() {
+	if !errors.As(err, &te) || !te.ChatUnreachable() {
+		if gerr := b.eng.TelegramGivenUp(ctx, row, err.Error()); gerr != nil {
+			b.log.ErrorContext(ctx, "reroute a telegram message given up", slog.String("person", row.PersonID), slog.Any("error", gerr))
+			return
+		}
+		b.log.WarnContext(ctx, "telegram message given up: sent again by e-mail when possible", slog.String("person", row.PersonID))
 		return
 	}
 	reason := te.Description

@@ -266,3 +266,32 @@ func TestConfirmationHandledAgainAfterACrashHasNoSecondEffect(t *testing.T) {
 		t.Fatalf("%d values stored, want 1", n)
 	}
 }
+
+// TestGivenUpOnTelegramGoesByEmail: when Telegram fails for longer than
+// the retries last, the reminder goes by e-mail instead, and the person
+// stays linked for the next messages.
+func TestGivenUpOnTelegramGoesByEmail(t *testing.T) {
+	h := newHarness(t)
+	h.link("anna", uAnna)
+	ctx := context.Background()
+	reminderAt := time.Date(2024, 7, 31, 9, 0, 0, 0, rome)
+	h.fake.FailNext("sendMessage", 1000, tgfake.ServerError())
+	h.remind(reminderAt)
+	for i := 1; i <= 6; i++ { // attempts 2 and 3 after one and two minutes of backoff
+		h.clock.Set(reminderAt.Add(time.Duration(i) * 10 * time.Minute))
+		_, err := h.disp.RunOnce(ctx)
+		must(t, err)
+	}
+	for _, m := range h.fake.SentTo(uAnna) {
+		if strings.Contains(m.Plain, "I-01.2") {
+			t.Fatalf("anna got the reminder on Telegram while Telegram failed: %s", m.Plain)
+		}
+	}
+	mails := h.mail.to("anna")
+	if len(mails) != 1 || !strings.Contains(mails[0].Text, "I-01.2") {
+		t.Fatalf("anna's reminder by e-mail: %+v", mails)
+	}
+	if _, err := h.st.BindingByUser(ctx, "prova", uAnna); err != nil {
+		t.Fatalf("anna unlinked although her chat was never refused: %v", err)
+	}
+}
