@@ -94,11 +94,21 @@ func (e *Engine) EmailGivenUp(ctx context.Context, row store.OutboxRow, cause er
 		}
 		it := fmt.Sprintf("Il messaggio e-mail per %s (%s, %s) non è stato consegnato dopo %d tentativi: %s.", person.Name, person.ID, person.Email, row.Attempts, reason)
 		en := fmt.Sprintf("The e-mail for %s (%s, %s) was not delivered after %d attempts: %s.", person.Name, person.ID, person.Email, row.Attempts, reason)
+		// A bad address is about one person: its note is theirs (once a
+		// day). Anything else (the mail server down for hours) fails every
+		// message alike: one note a day says so; the log and the audit
+		// table have each.
+		day := snap.Cal.Today(now).String()
+		key := "admin:mail-failed:" + day
 		if addressBad {
+			key = "admin:mail-bad-address:" + person.ID + ":" + day
 			it += " L'indirizzo è segnato come non funzionante: non riceverà altre e-mail finché non sarà corretto nel piano."
 			en += " The address is marked as failing: they will get no more e-mail until it is corrected in the plan."
+		} else {
+			it += " Per gli altri messaggi non consegnati oggi non arriveranno altri avvisi: ognuno è nel log di Sollecito (livello ERROR, «message given up»)."
+			en += " No more notes will follow for the other messages not delivered today: each is in Sollecito's log (level ERROR, \"message given up\")."
 		}
-		return e.noteAdmins(ctx, tx, snap, fmt.Sprintf("admin:mail-failed:%d", row.ID), person.ID,
+		return e.noteAdmins(ctx, tx, snap, key, person.ID,
 			"Sollecito: e-mail non consegnata a "+person.Name, "Sollecito: e-mail not delivered to "+person.Name, it, en, now)
 	})
 }
