@@ -129,11 +129,16 @@ func NewDispatcher(out Outbox, comp Composer, channels map[string]Channel, now f
 	return &Dispatcher{out: out, comp: comp, channels: channels, now: now, log: log, cfg: cfg, onFail: onFail}
 }
 
-// SetChannel adds or replaces a channel (Telegram once connected); it is
-// safe while RunOnce runs.
+// SetChannel adds or replaces a channel (Telegram once connected), or
+// removes it when ch is nil (its rows then wait); it is safe while RunOnce
+// runs.
 func (d *Dispatcher) SetChannel(name string, ch Channel) {
 	d.chMu.Lock()
 	defer d.chMu.Unlock()
+	if ch == nil {
+		delete(d.channels, name)
+		return
+	}
 	d.channels[name] = ch
 }
 

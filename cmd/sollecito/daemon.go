@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sollecito/config"
@@ -24,7 +25,7 @@ type daemon struct {
 	disp  *notify.Dispatcher
 	sched *scheduler.Scheduler
 	wake  chan struct{}
-	tg    *tgRunner // the Telegram bot (telegram.go); nil without a token
+	tg    atomic.Pointer[tgRunner] // the Telegram bot (telegram.go); nil without a token
 	// mail is the IMAP reader (mail.go); nil without imap.addr.
 	mail *mailRunner
 
@@ -235,12 +236,17 @@ func (d *daemon) reload(ctx context.Context) {
 		return
 	}
 	d.eng.SetChannels(channelSet(l))
+	prev := d.current()
 	d.mu.Lock()
 	d.loaded = l
 	d.reloads++
 	d.mu.Unlock()
 	if err := d.setupMail(); err != nil {
 		d.log.Error("e-mail settings not applied", slog.Any("error", err))
+	}
+	if prev.Config.Telegram != l.Config.Telegram {
+		d.log.Info("telegram settings changed: restarting the bot")
+		d.restartTelegram(ctx)
 	}
 	d.log.Info("reload applied", slog.String("plan", l.PlanFile), slog.Int("objectives", len(l.Plan.Objectives)))
 	applied = true

@@ -50,7 +50,7 @@ func (d *daemon) startTelegram(ctx context.Context) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	r := &tgRunner{cancel: cancel, done: make(chan struct{})}
-	d.tg = r
+	d.tg.Store(r)
 	go func() {
 		defer close(r.done)
 		api, err := tgsend.Connect(ctx, telegramSenderConfig(cfg), d.log)
@@ -115,22 +115,33 @@ func (d *daemon) serveWebhook(ctx context.Context, bot *telegram.Bot, cfg config
 }
 
 // stopTelegram ends the bot and waits for the update being handled, or
-// for ctx.
+// for ctx. Messages for Telegram wait until a bot is connected again.
 func (d *daemon) stopTelegram(ctx context.Context) {
-	if d.tg == nil {
+	r := d.tg.Swap(nil)
+	if r == nil {
 		return
 	}
-	d.tg.cancel()
+	d.disp.SetChannel(workflow.ChanTelegram, nil)
+	r.cancel()
 	select {
-	case <-d.tg.done:
+	case <-r.done:
 	case <-ctx.Done():
 	}
+}
+
+// restartTelegram stops the bot and starts it with the settings in force
+// (a reload that adds, changes or removes the token or the mode).
+func (d *daemon) restartTelegram(ctx context.Context) {
+	stopCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	d.stopTelegram(stopCtx)
+	d.startTelegram(ctx)
 }
 
 // onSendFailure hears about rows the dispatcher gave up: the bot turns an
 // unreachable Telegram chat into e-mail and a note for the administrators.
 func (d *daemon) onSendFailure(ctx context.Context, row store.OutboxRow, err error) {
-	if bot := d.tg.get(); bot != nil {
+	if bot := d.tg.Load().get(); bot != nil {
 		bot.OnFailure(ctx, row, err)
 	}
 }

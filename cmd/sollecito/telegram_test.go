@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -259,5 +260,76 @@ func TestDaemonWebhookMode(t *testing.T) {
 	}
 	if logs := errb.String(); strings.Contains(logs, secret) || strings.Contains(logs, "AAE_cmdTest") || !strings.Contains(logs, "telegram webhook listening") {
 		t.Fatalf("logs:\n%s", logs)
+	}
+}
+
+// TestReloadStartsAndStopsTheTelegramBot: a token added to the settings
+// and a SIGHUP start the bot, without a restart; a token removed stops it.
+func TestReloadStartsAndStopsTheTelegramBot(t *testing.T) {
+	fake := tgfake.New(t, tgToken)
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	good, err := os.ReadFile("../../testdata/good/plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	var mu sync.Mutex
+	vars := map[string]string{"SOLLECITO_TELEGRAM_API": fake.URL()}
+	lookup := func(k string) (string, bool) { mu.Lock(); defer mu.Unlock(); v, ok := vars[k]; return v, ok }
+	setVar := func(k, v string) { mu.Lock(); defer mu.Unlock(); vars[k] = v }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wait, stopWait := context.WithTimeout(context.Background(), 20*time.Second)
+	defer stopWait()
+	reload := make(chan struct{})
+	reloaded := make(chan bool, 1)
+	ready := make(chan *daemon, 1)
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{
+			stdout: &out, stderr: &errb, lookup: lookup, reload: reload,
+			now:      func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) },
+			ready:    func(d *daemon) { ready <- d },
+			reloaded: func(ok bool) { reloaded <- ok },
+		})
+	}()
+	var d *daemon
+	select {
+	case d = <-ready:
+	case code := <-done:
+		t.Fatalf("daemon exited %d: %s", code, errb.String())
+	}
+	if d.tg.Load() != nil || d.eng.Channels().Telegram {
+		t.Fatal("a bot without a token")
+	}
+
+	setVar("SOLLECITO_TELEGRAM_TOKEN", tgToken)
+	reload <- struct{}{}
+	if ok := <-reloaded; !ok {
+		t.Fatalf("reload with a token not applied:\n%s", errb.String())
+	}
+	if _, err := fake.WaitCalls(wait, "getUpdates", 1); err != nil {
+		t.Fatalf("the bot did not start polling after the reload: %v\n%s", err, errb.String())
+	}
+	if !d.eng.Channels().Telegram {
+		t.Fatal("Telegram is not a channel after the reload")
+	}
+
+	setVar("SOLLECITO_TELEGRAM_TOKEN", "")
+	reload <- struct{}{}
+	if ok := <-reloaded; !ok {
+		t.Fatalf("reload without the token not applied:\n%s", errb.String())
+	}
+	if d.tg.Load() != nil || d.eng.Channels().Telegram {
+		t.Fatal("the bot still runs after its token was removed")
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("daemon exited %d: %s", code, errb.String())
+	}
+	if strings.Contains(errb.String()+out.String(), tgToken) {
+		t.Fatal("the token reached the log")
 	}
 }
