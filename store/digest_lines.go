@@ -85,9 +85,19 @@ func (s *Store) LateLines(ctx context.Context, org string, pairs []DueObjective)
 	if err != nil {
 		return nil, fmt.Errorf("read late items: %w", err)
 	}
-	rows, err := s.query(ctx, sqlLateLines, string(list), org, StateOpen)
+	out, err := s.queryLines(ctx, org, sqlLateLines, string(list), org, StateOpen)
 	if err != nil {
 		return nil, fmt.Errorf("read late items: %w", err)
+	}
+	return out, nil
+}
+
+// queryLines runs a query selecting lineColumns (or itemLineColumns) of
+// org's items.
+func (s *Store) queryLines(ctx context.Context, org, query string, args ...any) ([]Item, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Item
@@ -95,14 +105,11 @@ func (s *Store) LateLines(ctx context.Context, org string, pairs []DueObjective)
 		it := Item{Org: org}
 		if err := rows.Scan(&it.Key, &it.Kind, &it.ObjectiveID, &it.IndicatorID, &it.PhaseN, &it.Period, &it.Rule,
 			&it.Due, &it.State, &it.Assignees, &it.Tracked); err != nil {
-			return nil, fmt.Errorf("read late items: %w", err)
+			return nil, err
 		}
 		out = append(out, it)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read late items: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // sqlLateLines takes the pairs as one JSON array of [due, objective]
@@ -152,21 +159,8 @@ func (s *Store) AwaitingLines(ctx context.Context, org string, objectiveIDs []st
 	if err != nil {
 		return nil, fmt.Errorf("read items awaiting an event: %w", err)
 	}
-	rows, err := s.query(ctx, sqlAwaitingLines, org, StateAwaitingEvent, list)
+	out, err := s.queryLines(ctx, org, sqlAwaitingLines, org, StateAwaitingEvent, list)
 	if err != nil {
-		return nil, fmt.Errorf("read items awaiting an event: %w", err)
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		it := Item{Org: org}
-		if err := rows.Scan(&it.Key, &it.Kind, &it.ObjectiveID, &it.IndicatorID, &it.PhaseN, &it.Period, &it.Rule,
-			&it.Due, &it.State, &it.Assignees, &it.Tracked); err != nil {
-			return nil, fmt.Errorf("read items awaiting an event: %w", err)
-		}
-		out = append(out, it)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read items awaiting an event: %w", err)
 	}
 	return out, nil
