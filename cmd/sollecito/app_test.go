@@ -204,36 +204,55 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-func TestDaemonReloadsAndStops(t *testing.T) {
-	dir := t.TempDir()
+// writeGoodPlan writes testdata/good's plan into dir, its people file named
+// by absolute path, and returns the plan's path.
+func writeGoodPlan(t *testing.T, dir string) string {
+	t.Helper()
 	plan := filepath.Join(dir, "plan.yaml")
 	good, err := os.ReadFile("../../testdata/good/plan.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	return plan
+}
+
+// startDaemon runs `sollecito run` on dir and plan in-process with e, and
+// returns the daemon once it is ready and the channel its exit status
+// comes on.
+func startDaemon(t *testing.T, ctx context.Context, dir, plan string, e env) (*daemon, <-chan int) {
+	t.Helper()
+	ready := make(chan *daemon, 1)
+	e.ready = func(d *daemon) { ready <- d }
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, e) }()
+	select {
+	case d := <-ready:
+		return d, done
+	case code := <-done:
+		t.Fatalf("daemon exited %d before it was ready: %v", code, e.stderr)
+		return nil, nil
+	}
+}
+
+func TestDaemonReloadsAndStops(t *testing.T) {
+	dir := t.TempDir()
+	plan := writeGoodPlan(t, dir)
+	good, err := os.ReadFile("../../testdata/good/plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reload := make(chan struct{})
-	ready := make(chan *daemon, 1)
 	reloaded := make(chan bool, 1)
 	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{
-			stdout: &out, stderr: &errb, reload: reload,
-			lookup:   func(string) (string, bool) { return "", false },
-			now:      func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) },
-			ready:    func(d *daemon) { ready <- d },
-			reloaded: func(ok bool) { reloaded <- ok },
-		})
-	}()
-	var d *daemon
-	select {
-	case d = <-ready:
-	case code := <-done:
-		t.Fatalf("daemon exited %d: %s", code, errb.String())
-	}
+	d, done := startDaemon(t, ctx, dir, plan, env{
+		stdout: &out, stderr: &errb, reload: reload,
+		lookup:   func(string) (string, bool) { return "", false },
+		now:      func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) },
+		reloaded: func(ok bool) { reloaded <- ok },
+	})
 	before := len(d.eng.Snapshot().Plan().Objectives)
 
 	// A broken plan: the daemon keeps running on the previous one.

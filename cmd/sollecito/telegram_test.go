@@ -24,12 +24,7 @@ func TestDaemonRunsTheTelegramBot(t *testing.T) {
 	fake := tgfake.New(t, tgToken)
 	fake.FailNext("getMe", 1, tgfake.HTMLPage(502))
 	dir := t.TempDir()
-	plan := filepath.Join(dir, "plan.yaml")
-	good, err := os.ReadFile("../../testdata/good/plan.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	plan := writeGoodPlan(t, dir)
 	vars := map[string]string{"SOLLECITO_TELEGRAM_TOKEN": tgToken, "SOLLECITO_TELEGRAM_API": fake.URL()}
 	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 	now := func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) }
@@ -38,20 +33,8 @@ func TestDaemonRunsTheTelegramBot(t *testing.T) {
 	wait, stopWait := context.WithTimeout(context.Background(), 20*time.Second)
 	defer stopWait()
 
-	ready := make(chan *daemon, 1)
 	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{
-			stdout: &out, stderr: &errb, lookup: lookup, now: now,
-			ready: func(d *daemon) { ready <- d },
-		})
-	}()
-	select {
-	case <-ready:
-	case code := <-done:
-		t.Fatalf("daemon exited %d: %s", code, errb.String())
-	}
+	_, done := startDaemon(t, ctx, dir, plan, env{stdout: &out, stderr: &errb, lookup: lookup, now: now})
 	// The bot's first getMe gets the 502; wait for its retry to succeed, so
 	// that "people invite" below does not take the failure instead.
 	if _, err := fake.WaitCalls(wait, "getMe", 2); err != nil {
@@ -200,12 +183,7 @@ func TestPeopleInvite(t *testing.T) {
 func TestDaemonWebhookMode(t *testing.T) {
 	fake := tgfake.New(t, tgToken)
 	dir := t.TempDir()
-	plan := filepath.Join(dir, "plan.yaml")
-	good, err := os.ReadFile("../../testdata/good/plan.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	plan := writeGoodPlan(t, dir)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -225,10 +203,7 @@ func TestDaemonWebhookMode(t *testing.T) {
 	wait, stopWait := context.WithTimeout(context.Background(), 20*time.Second)
 	defer stopWait()
 	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{stdout: &out, stderr: &errb, lookup: lookup, now: now})
-	}()
+	_, done := startDaemon(t, ctx, dir, plan, env{stdout: &out, stderr: &errb, lookup: lookup, now: now})
 	url, s, err := fake.WaitWebhook(wait)
 	if err != nil {
 		t.Fatalf("no webhook registered: %v\n%s", err, errb.String())
@@ -268,12 +243,7 @@ func TestDaemonWebhookMode(t *testing.T) {
 func TestReloadStartsAndStopsTheTelegramBot(t *testing.T) {
 	fake := tgfake.New(t, tgToken)
 	dir := t.TempDir()
-	plan := filepath.Join(dir, "plan.yaml")
-	good, err := os.ReadFile("../../testdata/good/plan.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, plan, strings.ReplaceAll(string(good), "people_file: people.yaml", "people_file: "+mustAbs(t, "../../testdata/good/people.yaml")))
+	plan := writeGoodPlan(t, dir)
 	var mu sync.Mutex
 	vars := map[string]string{"SOLLECITO_TELEGRAM_API": fake.URL()}
 	lookup := func(k string) (string, bool) { mu.Lock(); defer mu.Unlock(); v, ok := vars[k]; return v, ok }
@@ -284,23 +254,12 @@ func TestReloadStartsAndStopsTheTelegramBot(t *testing.T) {
 	defer stopWait()
 	reload := make(chan struct{})
 	reloaded := make(chan bool, 1)
-	ready := make(chan *daemon, 1)
 	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--data-dir", dir, "--plan", plan, "run"}, env{
-			stdout: &out, stderr: &errb, lookup: lookup, reload: reload,
-			now:      func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) },
-			ready:    func(d *daemon) { ready <- d },
-			reloaded: func(ok bool) { reloaded <- ok },
-		})
-	}()
-	var d *daemon
-	select {
-	case d = <-ready:
-	case code := <-done:
-		t.Fatalf("daemon exited %d: %s", code, errb.String())
-	}
+	d, done := startDaemon(t, ctx, dir, plan, env{
+		stdout: &out, stderr: &errb, lookup: lookup, reload: reload,
+		now:      func() time.Time { return time.Date(2024, 7, 17, 10, 0, 0, 0, time.UTC) },
+		reloaded: func(ok bool) { reloaded <- ok },
+	})
 	if d.tg.Load() != nil || d.eng.Channels().Telegram {
 		t.Fatal("a bot without a token")
 	}
