@@ -32,9 +32,6 @@ func (c *Clock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
 // Source is something the driver runs when its moment comes.
 type Source interface {
 	// Due returns the moment the source next wants to run (at or before

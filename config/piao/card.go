@@ -331,14 +331,6 @@ func joinPieces(ps []piece) string {
 	return strings.Join(parts, " ")
 }
 
-func pieceLines(ps []piece) []int {
-	var out []int
-	for _, p := range ps {
-		out = append(out, p.line)
-	}
-	return out
-}
-
 func startsUpper(s string) bool {
 	for _, r := range s {
 		return unicode.IsUpper(r)
