@@ -22,10 +22,20 @@ type itemLines struct {
 	items map[string]*itemLine
 }
 
-// itemLine is what is remembered of one item.
+// itemLine is what is remembered of one item: the fields the plan sets
+// (no state, due date or schedule), kept apart from store.Item's other
+// dozen fields (a large plan has some 80,000 items).
 type itemLine struct {
-	static store.Item    // the fields the plan sets: no state, due date or schedule
-	parts  [2]*lineParts // by language: Italian, English
+	kind, objectiveID, indicatorID string
+	phaseN                         int
+	period, rule, assignees        string
+	parts                          [2]*lineParts // by language: Italian, English
+}
+
+// item returns the remembered fields as an item of org under key.
+func (l *itemLine) item(org, key string) store.Item {
+	return store.Item{Org: org, Key: key, Kind: l.kind, ObjectiveID: l.objectiveID, IndicatorID: l.indicatorID,
+		PhaseN: l.phaseN, Period: l.period, Rule: l.rule, Assignees: l.assignees}
 }
 
 // lineParts are the parts of an item's line that the plan decides, and
@@ -42,21 +52,19 @@ func langIndex(lang string) int {
 	return 0
 }
 
-// knownItem returns the remembered plan fields of an item.
-func (s *Snapshot) knownItem(key string) (store.Item, bool) {
+// knownItem returns the remembered plan fields of an item of org.
+func (s *Snapshot) knownItem(org, key string) (store.Item, bool) {
 	s.lines.mu.RLock()
 	l := s.lines.items[key]
 	s.lines.mu.RUnlock()
 	if l == nil {
 		return store.Item{}, false
 	}
-	return l.static, true
+	return l.item(org, key), true
 }
 
 // rememberItem keeps the plan fields of an item read from the database.
 func (s *Snapshot) rememberItem(it store.Item) *itemLine {
-	static := store.Item{Org: it.Org, Key: it.Key, Kind: it.Kind, ObjectiveID: it.ObjectiveID, IndicatorID: it.IndicatorID,
-		PhaseN: it.PhaseN, Period: it.Period, Rule: it.Rule, Assignees: it.Assignees}
 	s.lines.mu.Lock()
 	defer s.lines.mu.Unlock()
 	if s.lines.items == nil {
@@ -64,7 +72,8 @@ func (s *Snapshot) rememberItem(it store.Item) *itemLine {
 	}
 	l := s.lines.items[it.Key]
 	if l == nil {
-		l = &itemLine{static: static}
+		l = &itemLine{kind: it.Kind, objectiveID: it.ObjectiveID, indicatorID: it.IndicatorID, phaseN: it.PhaseN,
+			period: it.Period, rule: it.Rule, assignees: it.Assignees}
 		s.lines.items[it.Key] = l
 	}
 	return l
@@ -80,7 +89,7 @@ func (e *Engine) readLineItems(ctx context.Context, snap *Snapshot, org string, 
 	}
 	var unknown []string
 	for _, st := range states {
-		if _, ok := snap.knownItem(st.Key); !ok {
+		if _, ok := snap.knownItem(org, st.Key); !ok {
 			unknown = append(unknown, st.Key)
 		}
 	}
@@ -94,7 +103,7 @@ func (e *Engine) readLineItems(ctx context.Context, snap *Snapshot, org string, 
 		}
 	}
 	for _, st := range states {
-		it, ok := snap.knownItem(st.Key)
+		it, ok := snap.knownItem(org, st.Key)
 		if !ok {
 			continue // removed between the two reads
 		}
@@ -127,7 +136,7 @@ func (s *Snapshot) lineParts(it store.Item, lang string) *lineParts {
 	if l == nil {
 		l = s.rememberItem(it)
 	}
-	p = s.newLineParts(l.static, lang)
+	p = s.newLineParts(l.item(it.Org, it.Key), lang)
 	s.lines.mu.Lock()
 	l.parts[li] = p
 	s.lines.mu.Unlock()
