@@ -1,6 +1,6 @@
 // Package store is Sollecito's persistence: the plan as loaded, people and
 // their channel bindings, indicator values with their revisions, events,
-// deadline items, notifications, the outbox and the audit log. It uses gorm
+// deadline items, the outbox (rows and their texts) and the audit log. It uses gorm
 // over SQLite (WAL, busy timeout, foreign keys) and keeps gorm to itself:
 // callers see plain structs and the store's own errors.
 //
