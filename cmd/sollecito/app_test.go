@@ -235,6 +235,21 @@ func startDaemon(t *testing.T, ctx context.Context, dir, plan string, e env) (*d
 	}
 }
 
+// stopDaemon cancels the daemon's context and expects exit status 0
+// before deadline.
+func stopDaemon[T any](t *testing.T, cancel context.CancelFunc, done <-chan int, deadline <-chan T, errb *syncBuffer) {
+	t.Helper()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit status %d:\n%s", code, errb.String())
+		}
+	case <-deadline:
+		t.Fatal("the daemon did not stop in time")
+	}
+}
+
 func TestDaemonReloadsAndStops(t *testing.T) {
 	dir := t.TempDir()
 	plan := writeGoodPlan(t, dir)
@@ -286,15 +301,7 @@ func TestDaemonReloadsAndStops(t *testing.T) {
 		t.Fatal("new indicator not in force after reload")
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit status %d:\n%s", code, errb.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the daemon did not stop within 10 s")
-	}
+	stopDaemon(t, cancel, done, time.After(10*time.Second), &errb)
 	if !strings.Contains(errb.String(), "sollecito stopped") {
 		t.Fatalf("no orderly stop:\n%s", errb.String())
 	}

@@ -108,15 +108,7 @@ func TestDaemonRunsTheTelegramBot(t *testing.T) {
 		t.Errorf("getMe called %d times: the failed first attempt was not retried", n)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit status %d:\n%s", code, errb.String())
-		}
-	case <-wait.Done():
-		t.Fatal("the daemon did not stop")
-	}
+	stopDaemon(t, cancel, done, wait.Done(), &errb)
 	logs := errb.String() + out.String() + ierr.String()
 	if !strings.Contains(logs, "telegram getMe failed, retrying") || !strings.Contains(logs, "telegram bot connected") {
 		t.Errorf("start-up not logged:\n%s", logs)
@@ -224,15 +216,7 @@ func TestDaemonWebhookMode(t *testing.T) {
 	if got := fake.SentTo(77); len(got) != 1 || !strings.Contains(got[0].Plain, "Hello Mario Rossi") {
 		t.Fatalf("answers %+v", got)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit %d:\n%s", code, errb.String())
-		}
-	case <-wait.Done():
-		t.Fatal("the daemon did not stop")
-	}
+	stopDaemon(t, cancel, done, wait.Done(), &errb)
 	if logs := errb.String(); strings.Contains(logs, secret) || strings.Contains(logs, "AAE_cmdTest") || !strings.Contains(logs, "telegram webhook listening") {
 		t.Fatalf("logs:\n%s", logs)
 	}
@@ -284,10 +268,7 @@ func TestReloadStartsAndStopsTheTelegramBot(t *testing.T) {
 	if d.tg.Load() != nil || d.eng.Channels().Telegram {
 		t.Fatal("the bot still runs after its token was removed")
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("daemon exited %d: %s", code, errb.String())
-	}
+	stopDaemon(t, cancel, done, wait.Done(), &errb)
 	if strings.Contains(errb.String()+out.String(), tgToken) {
 		t.Fatal("the token reached the log")
 	}
