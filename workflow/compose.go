@@ -185,9 +185,9 @@ func (e *Engine) composeBatch(snap *Snapshot, row store.OutboxRow, p BatchPayloa
 			b.MoreEscalated++ // counted, not listed: nothing to render
 			continue
 		}
-		l := snap.line(it, m.Lang, rc)
-		// One string per item, shared by every message that names it.
-		m.Items, m.Kinds = append(m.Items, snap.lineParts(it, m.Lang).ref), append(m.Kinds, internKind(en.Kind))
+		// ref: one string per item, shared by every message that names it.
+		l, ref := snap.lineAndRef(it, m.Lang, rc)
+		m.Items, m.Kinds = append(m.Items, ref), append(m.Kinds, internKind(en.Kind))
 		switch en.Kind {
 		case "reminder":
 			b.Due = append(b.Due, l)

@@ -115,10 +115,16 @@ func (e *Engine) readLineItems(ctx context.Context, snap *Snapshot, org string, 
 
 // line describes an item for a message.
 func (s *Snapshot) line(it store.Item, lang string, rc *recipientContext) notify.Line {
+	l, _ := s.lineAndRef(it, lang, rc)
+	return l
+}
+
+// lineAndRef is line and the item's name in Message.Items.
+func (s *Snapshot) lineAndRef(it store.Item, lang string, rc *recipientContext) (notify.Line, string) {
 	p := s.lineParts(it, lang)
 	due, late := rc.due(s, it.Due)
 	return notify.Line{Code: p.code, Title: p.title, Objective: p.objective, Period: p.period, Target: p.target, Phase: p.phase,
-		Due: due, DaysLate: late}
+		Due: due, DaysLate: late}, p.ref
 }
 
 func (s *Snapshot) lineParts(it store.Item, lang string) *lineParts {
