@@ -139,9 +139,8 @@ func (e *Engine) TelegramUnreachable(ctx context.Context, row store.OutboxRow, r
 		}
 		byMail := person.Email != "" && !person.EmailFailing
 		if byMail {
-			if _, err := tx.Enqueue(ctx, []store.OutboxRow{{Org: row.Org, Key: row.Key + ":email", PersonID: row.PersonID,
-				Channel: ChanEmail, Kind: row.Kind, Payload: row.Payload, NextAttemptAt: store.Millis(now), CreatedAt: store.Millis(now)}}); err != nil {
-				return fmt.Errorf("reroute by e-mail: %w", err)
+			if err := rerouteByEmail(ctx, tx, row, now); err != nil {
+				return err
 			}
 		}
 		if err := tx.Audit(ctx, row.Org, now, "telegram", "telegram.unreachable", row.PersonID, reason); err != nil {
@@ -166,12 +165,21 @@ func (e *Engine) TelegramGivenUp(ctx context.Context, row store.OutboxRow, reaso
 		return e.st.Audit(ctx, row.Org, now, "telegram", "telegram.given-up", row.PersonID, reason)
 	}
 	return e.st.Tx(ctx, func(tx *store.Store) error {
-		if _, err := tx.Enqueue(ctx, []store.OutboxRow{{Org: row.Org, Key: row.Key + ":email", PersonID: row.PersonID,
-			Channel: ChanEmail, Kind: row.Kind, Payload: row.Payload, NextAttemptAt: store.Millis(now), CreatedAt: store.Millis(now)}}); err != nil {
-			return fmt.Errorf("reroute by e-mail: %w", err)
+		if err := rerouteByEmail(ctx, tx, row, now); err != nil {
+			return err
 		}
 		return tx.Audit(ctx, row.Org, now, "telegram", "telegram.given-up", row.PersonID, reason+"; sent again by e-mail")
 	})
+}
+
+// rerouteByEmail queues a Telegram row's message again by e-mail, under
+// the row's key plus ":email" (a second call has no effect).
+func rerouteByEmail(ctx context.Context, tx *store.Store, row store.OutboxRow, now time.Time) error {
+	if _, err := tx.Enqueue(ctx, []store.OutboxRow{{Org: row.Org, Key: row.Key + ":email", PersonID: row.PersonID,
+		Channel: ChanEmail, Kind: row.Kind, Payload: row.Payload, NextAttemptAt: store.Millis(now), CreatedAt: store.Millis(now)}}); err != nil {
+		return fmt.Errorf("reroute by e-mail: %w", err)
+	}
+	return nil
 }
 
 // tellAdmins queues a note to every administrator about a person Telegram
